@@ -26,3 +26,8 @@ export interface StreamBatch {
 
 /** Watermarks are epoch milliseconds; -Infinity before any row, +Infinity at end of input. */
 export type WatermarkMs = number;
+
+/** The batch's columns as Arrow Data, in schema order. */
+export function columnsOf(batch: StreamBatch): readonly import('apache-arrow').Data[] {
+  return batch.data.data.children;
+}

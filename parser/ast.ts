@@ -76,7 +76,14 @@ export interface SelectItem {
 
 /** An argument of a table-valued function: `TABLE t`, `DESCRIPTOR(c)`, or an expression; optionally named (`SIZE => ...`). */
 export type TvfArg =
-  | { readonly kind: 'table-arg'; readonly table: Ident; readonly name?: Ident; readonly span: Span }
+  /** `TABLE t`, with `PARTITION BY k` / `PARTITION BY (k1, k2)` for SESSION; partitionBy is empty without it. */
+  | {
+      readonly kind: 'table-arg';
+      readonly table: Ident;
+      readonly partitionBy: readonly Ident[];
+      readonly name?: Ident;
+      readonly span: Span;
+    }
   | { readonly kind: 'descriptor-arg'; readonly columns: readonly Ident[]; readonly name?: Ident; readonly span: Span }
   | { readonly kind: 'expr-arg'; readonly expr: Expr; readonly name?: Ident; readonly span: Span };
 

@@ -1,0 +1,362 @@
+// Turns chevrotain's lexing and parsing errors into diagnostics that say, in plain words, what was found and expected.
+import type {
+  ILexingError,
+  IParserErrorMessageProvider,
+  IRecognitionException,
+  ISyntacticContentAssistPath,
+  IToken,
+  TokenType,
+} from 'chevrotain';
+import { didYouMean, type Diagnostic, type Span } from './errors.ts';
+import * as T from './tokens.ts';
+
+/** One thing that could have come next: a token type and the grammar rule that wanted it. */
+interface Expectation {
+  readonly type: TokenType;
+  readonly rule: string;
+}
+
+const tokenByName = new Map(T.allTokens.map((t) => [t.name, t]));
+
+// chevrotain phrases its errors through this provider. Ours records what was expected, as JSON, for the
+// translation below; chevrotain's own English ("Expecting one of these possible Token sequences") never
+// reaches a user.
+const encode = (types: readonly (TokenType | undefined)[], rule: string) =>
+  JSON.stringify({ rule, types: types.flatMap((t) => (t ? [t.name] : [])) });
+
+export const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, ruleName }) => encode([expected], ruleName),
+  buildNotAllInputParsedMessage: ({ ruleName }) => encode([], ruleName),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, ruleName }) =>
+    encode(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0])), ruleName),
+  buildEarlyExitMessage: ({ expectedIterationPaths, ruleName }) =>
+    encode(expectedIterationPaths.map((path) => path[0]), ruleName),
+};
+
+function decode(message: string): Expectation[] {
+  try {
+    const { rule, types } = JSON.parse(message) as { rule: string; types: string[] };
+    return types.flatMap((name) => {
+      const type = tokenByName.get(name);
+      return type ? [{ type, rule }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** A statement's tokens as the parser saw them, and how to ask the grammar what may follow a prefix. */
+export interface StatementTokens {
+  readonly tokens: readonly IToken[];
+  /** The ";" that ends the statement; without one the statement runs to the end of the text. */
+  readonly semicolon?: IToken;
+  readonly expectedAfter: (prefix: IToken[]) => ISyntacticContentAssistPath[];
+}
+
+export function syntaxDiagnostics(errors: readonly IRecognitionException[], input: StatementTokens): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let last = -Infinity;
+  const indexed = errors.map((e) => ({ e, index: tokenIndex(input.tokens, e.token) })).sort((a, b) => a.index - b.index);
+  for (const { e, index } of indexed) {
+    // Right after an error, recovery often trips again on the same few tokens; those reports only echo it.
+    if (index - last <= 2) continue;
+    last = index;
+    out.push(syntaxDiagnostic(e, index, input));
+  }
+  return out;
+}
+
+function tokenIndex(tokens: readonly IToken[], tok: IToken): number {
+  const i = tokens.indexOf(tok);
+  return i >= 0 ? i : tokens.length; // chevrotain's EOF token is not in the vector
+}
+
+function syntaxDiagnostic(e: IRecognitionException, index: number, input: StatementTokens): Diagnostic {
+  const { tokens, semicolon } = input;
+  const found = tokens[index];
+  const prev = tokens[index - 1];
+  const canEnd = e.name === 'NotAllInputParsedException';
+  const prefix = tokens.slice(0, index);
+  // The grammar's view of what may follow is complete for the first error; after recovery the prefix
+  // itself is broken and only chevrotain's own expectation is left.
+  let expected = expectationsOf(assist(input, prefix));
+  if (expected.length === 0) expected = decode(e.message);
+  const foundText = found ? describeToken(found) : semicolon ? '";"' : 'end of input';
+  const span = found ? tokenSpan(found) : semicolon ? tokenSpan(semicolon) : afterLast(tokens);
+  const open = unclosedParen(tokens, index);
+  let message: string;
+  if (open && expected.some((x) => x.type === T.RParen)) {
+    message = `expected ")" to close "(" opened at ${open.startLine}:${open.startColumn}, found ${foundText}`;
+  } else {
+    const wanted = describeExpected(expected, canEnd);
+    const after = prev ? ` after ${describeToken(prev)}` : '';
+    message = wanted ? `expected ${wanted}${after}, found ${foundText}` : `unexpected ${foundText}${after}`;
+  }
+  const hint = hintFor({ found, prev, expected, canEnd, open, prefix, input });
+  return hint === undefined ? { code: 'syntax-error', message, span } : { code: 'syntax-error', message, span, hint };
+}
+
+/** Content assist walks the grammar over the whole prefix; past this length the error path would crawl. */
+const MAX_ASSIST_PREFIX = 400;
+
+function assist(input: StatementTokens, prefix: IToken[]): ISyntacticContentAssistPath[] {
+  return prefix.length > MAX_ASSIST_PREFIX ? [] : input.expectedAfter(prefix);
+}
+
+function expectationsOf(paths: readonly ISyntacticContentAssistPath[]): Expectation[] {
+  return paths.map((p) => ({ type: p.nextTokenType, rule: p.ruleStack[p.ruleStack.length - 1] ?? '' }));
+}
+
+// ---- describing what was expected ----
+
+const EXPRESSION_START = new Set<TokenType>([
+  T.Identifier, T.NumberLiteral, T.StringLiteral, T.True, T.False, T.Null, T.Interval, T.Timestamp,
+  T.Cast, T.Case, T.LParen, T.Minus, T.Plus, T.Not,
+]);
+const OPERATORS = new Set<TokenType>([
+  T.Plus, T.Minus, T.Star, T.Slash, T.Percent, T.Concat, T.Equals, T.NotEquals, T.Less, T.LessEq,
+  T.Greater, T.GreaterEq, T.Is, T.Not, T.Between, T.In, T.Like, T.And, T.Or,
+]);
+/** Words of constructs that are parsed only to be reported as unsupported: never offered as expected. */
+const NEVER_SUGGESTED = new Set<TokenType>([
+  T.Distinct, T.All, T.Order, T.Limit, T.Join, T.Inner, T.Cross, T.Left, T.Right, T.Full, T.Outer, T.On,
+  T.Union, T.Intersect, T.Except, T.Over, T.Values, T.Asc, T.Desc,
+]);
+const UNSUPPORTED_RULES = new Set(['join', 'setOperation', 'orderBy', 'limit', 'over', 'values', 'primaryKey']);
+/** Optional, gated continuations that would only clutter a message (`INT(`, `name(`, `t.`, unit words). */
+const CLUTTER: Record<string, readonly TokenType[]> = {
+  typeName: [T.PlainIdentifier, T.With, T.LParen],
+  interval: [T.PlainIdentifier, T.To],
+  explain: [T.PlainIdentifier],
+  call: [T.LParen],
+  functionRef: [T.LParen],
+  column: [T.Dot],
+  star: [T.Dot],
+};
+const NAME_LABELS: Record<string, string> = {
+  alias: 'an alias',
+  tableRef: 'a table name',
+  insert: 'a table name',
+  createTable: 'a table name',
+  star: 'a table name',
+  tvf: 'a function name',
+  functionRef: 'a function name',
+  call: 'a function name',
+  column: 'a column name',
+  descriptorArg: 'a column name',
+  watermarkDef: 'a column name',
+  physicalColumn: 'a column name',
+  computedColumn: 'a column name',
+  typeName: 'a type',
+  tvfArg: 'an argument name',
+};
+
+const isOffered = (x: Expectation) =>
+  !NEVER_SUGGESTED.has(x.type) && !UNSUPPORTED_RULES.has(x.rule) && !CLUTTER[x.rule]?.includes(x.type);
+
+function describeExpected(all: readonly Expectation[], canEnd: boolean): string {
+  const expected = all.filter(isOffered);
+  const has = (type: TokenType, rules?: readonly string[]) =>
+    expected.some((x) => x.type === type && (!rules || rules.includes(x.rule)));
+  const anExpression = has(T.NumberLiteral) && has(T.Identifier);
+  const anOperator = has(T.Star, ['multiplicative']) && has(T.Equals, ['comparisonOp']);
+  const labels: string[] = [];
+  for (const x of expected) {
+    let label: string;
+    if (anExpression && (EXPRESSION_START.has(x.type) || (x.type === T.Star && x.rule !== 'multiplicative'))) {
+      label = 'an expression';
+    } else if (anOperator && OPERATORS.has(x.type)) label = 'an operator';
+    else label = labelOf(x);
+    if (!labels.includes(label)) labels.push(label);
+  }
+  // After FROM both a table and a function may come, and "an alias" covers AS: one label says it.
+  dropIfBoth(labels, 'a function name', 'a table name');
+  dropIfBoth(labels, 'AS', 'an alias');
+  if (canEnd) labels.push('the end of the statement');
+  return joinOr(labels);
+}
+
+function dropIfBoth(labels: string[], drop: string, keep: string): void {
+  const i = labels.indexOf(drop);
+  if (i >= 0 && labels.includes(keep)) labels.splice(i, 1);
+}
+
+function labelOf(x: Expectation): string {
+  switch (x.type) {
+    case T.Identifier:
+      return NAME_LABELS[x.rule] ?? 'a name';
+    case T.StringLiteral:
+      return 'a string';
+    case T.NumberLiteral:
+      return 'a number';
+    case T.Group:
+      return 'GROUP BY';
+    case T.Partition:
+      return 'PARTITION BY';
+    case T.Table:
+      return x.rule === 'tvf' ? 'TABLE(...)' : 'TABLE';
+    default:
+      return x.type.LABEL ?? x.type.name;
+  }
+}
+
+function joinOr(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function describeToken(tok: IToken): string {
+  const image = tok.image.length > 40 ? tok.image.slice(0, 37) + '...' : tok.image;
+  if (tok.tokenType === T.StringLiteral) return `the string ${image}`;
+  if (tok.tokenType === T.QuotedIdentifier || tok.tokenType === T.BacktickIdentifier) return `the quoted name ${image}`;
+  return `"${image}"`;
+}
+
+// ---- hints ----
+
+interface HintInput {
+  readonly found: IToken | undefined;
+  readonly prev: IToken | undefined;
+  readonly expected: readonly Expectation[];
+  readonly canEnd: boolean;
+  readonly open: IToken | undefined;
+  readonly prefix: IToken[];
+  readonly input: StatementTokens;
+}
+
+const STATEMENT_STARTS = new Set<TokenType>([T.Select, T.Insert, T.Create, T.Set, T.Explain]);
+const isReserved = (t: TokenType) => T.RESERVED_WORDS.has(t.LABEL ?? '') && t !== T.PlainIdentifier;
+const endsOperand = (t: IToken) =>
+  (t.tokenType.CATEGORIES ?? []).includes(T.Identifier) ||
+  [T.NumberLiteral, T.StringLiteral, T.RParen, T.True, T.False, T.Null, T.Star].includes(t.tokenType);
+const startsOperand = (t: IToken) =>
+  (t.tokenType.CATEGORIES ?? []).includes(T.Identifier) || [T.NumberLiteral, T.StringLiteral].includes(t.tokenType);
+
+/** The most likely fix, tried from the most to the least specific. */
+function hintFor(h: HintInput): string | undefined {
+  const { found, prev, expected, canEnd } = h;
+  const wants = (type: TokenType) => expected.some((x) => x.type === type);
+  const keywords = expected.filter((x) => T.KEYWORDS.includes(x.type.LABEL ?? '')).map((x) => x.type.LABEL!);
+  // Short names (`t`, `ts`) are too close to too many keywords to guess from.
+  const guessable = (t: IToken | undefined) => t?.tokenType === T.PlainIdentifier && t.image.length >= 3;
+  if (found?.tokenType === T.QuotedIdentifier && wants(T.StringLiteral)) {
+    return `string literals use single quotes: '${found.image.slice(1, -1).replaceAll("'", "''")}'`;
+  }
+  if (found && wants(T.StringLiteral) && expected.every((x) => x.rule === 'tableOption')) {
+    return "option keys and values are strings in single quotes, like 'connector' = 'file'";
+  }
+  if (found && prev?.tokenType === T.Comma && (isReserved(found.tokenType) || found.tokenType === T.RParen)) {
+    return `is there an extra "," before "${found.image}"?`;
+  }
+  if (found && canEnd && STATEMENT_STARTS.has(found.tokenType)) return `is a ";" missing before "${found.image}"?`;
+  if (found && isReserved(found.tokenType) && wants(T.Identifier) && !wants(found.tokenType) && readsAsName(h)) {
+    return `${found.image.toUpperCase()} is a reserved word: write \`${found.image}\` to use it as a name`;
+  }
+  if (found && guessable(found)) {
+    const keyword = nearKeyword(found.image, keywords);
+    if (keyword) return `did you mean ${keyword}?`;
+  }
+  if (prev && guessable(prev)) {
+    // A misspelled keyword after a complete item reads as an alias (`FROM t WHRE x`): the error comes a word later.
+    const before = expectationsOf(assist(h.input, h.prefix.slice(0, -1)));
+    const reserved = before.map((x) => x.type.LABEL ?? '').filter((l) => T.RESERVED_WORDS.has(l));
+    const keyword = nearKeyword(prev.image, reserved);
+    if (keyword) return `did you mean ${keyword} instead of "${prev.image}"?`;
+  }
+  if (found && prev && expected.some((x) => x.type === T.Comma && isOffered(x)) && endsOperand(prev)) {
+    if (startsOperand(found)) return `is a "," missing before "${found.image}"?`;
+    const beforePrev = h.prefix[h.prefix.length - 2];
+    if ((found.tokenType === T.LParen || found.tokenType === T.Dot) && beforePrev && endsOperand(beforePrev)) {
+      return `is a "," missing before "${prev.image}"?`;
+    }
+  }
+  if (found?.tokenType === T.Equals && prev?.tokenType === T.Equals) return 'SQL compares with a single "="';
+  if (found?.tokenType === T.RParen && !h.open) return 'this ")" has no "(" to close';
+  return undefined;
+}
+
+/**
+ * Whether a reserved word found where a name belongs was meant as one: always where only a name fits
+ * (`CREATE TABLE t (from INT)`), and in an expression when no operand follows it (`SELECT order FROM t`,
+ * but not `SELECT FROM t`, where FROM is the keyword and the select list is missing).
+ */
+function readsAsName(h: HintInput): boolean {
+  if (!h.expected.some((x) => x.type === T.NumberLiteral)) return true;
+  const next = h.input.tokens[h.prefix.length + 1];
+  return next === undefined || !startsOperand(next);
+}
+
+/** A keyword one edit or one swapped pair of letters away (`SELCT`, `FORM`). */
+function nearKeyword(word: string, keywords: readonly string[]): string | undefined {
+  const close = didYouMean(word, keywords);
+  if (close) return close;
+  const w = word.toUpperCase();
+  return keywords.find((k) => {
+    if (k.length !== w.length) return false;
+    const diff = [...k].flatMap((c, i) => (c === w[i] ? [] : [i]));
+    return diff.length === 2 && diff[1] === diff[0]! + 1 && k[diff[0]!] === w[diff[1]!] && k[diff[1]!] === w[diff[0]!];
+  });
+}
+
+// ---- positions ----
+
+function unclosedParen(tokens: readonly IToken[], index: number): IToken | undefined {
+  const open: IToken[] = [];
+  for (const t of tokens.slice(0, index)) {
+    if (t.tokenType === T.LParen) open.push(t);
+    else if (t.tokenType === T.RParen) open.pop();
+  }
+  return open[open.length - 1];
+}
+
+export function tokenSpan(t: IToken): Span {
+  return { line: t.startLine!, column: t.startColumn!, endLine: t.endLine!, endColumn: t.endColumn! + 1 };
+}
+
+/** Just after the last token: where "end of input" is. */
+export function afterLast(tokens: readonly IToken[]): Span {
+  const last = tokens[tokens.length - 1];
+  if (!last) return { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  return { line: last.endLine!, column: last.endColumn! + 1, endLine: last.endLine!, endColumn: last.endColumn! + 2 };
+}
+
+// ---- lexing ----
+
+const CHARACTER_HINTS: Record<string, string> = {
+  '!': 'use NOT for negation, and <> or != for "not equal"',
+  '|': 'use || to join strings and OR for "or"',
+  '&': 'use AND for "and"',
+  '[': 'quote names with "double quotes" or `backticks`',
+  ']': 'quote names with "double quotes" or `backticks`',
+  '‘': "use straight quotes: 'text' for strings, \"name\" for names",
+  '’': "use straight quotes: 'text' for strings, \"name\" for names",
+  '“': "use straight quotes: 'text' for strings, \"name\" for names",
+  '”': "use straight quotes: 'text' for strings, \"name\" for names",
+};
+
+const UNTERMINATED: Record<string, { what: string; close: string; hint?: string }> = {
+  UnterminatedString: { what: 'the string', close: "'", hint: "write '' for a quote inside a string" },
+  UnterminatedQuotedIdentifier: { what: 'the quoted name', close: '"', hint: 'write "" for a quote inside a quoted name' },
+  UnterminatedBacktickIdentifier: { what: 'the quoted name', close: '`', hint: 'write `` for a backtick inside a quoted name' },
+  UnterminatedComment: { what: 'the comment', close: '*/' },
+};
+
+/** Unknown characters and unterminated strings, names and comments, each pointing where it starts. */
+export function lexicalDiagnostics(sql: string, errors: readonly ILexingError[], unterminated: readonly IToken[]): Diagnostic[] {
+  const found = errors.map((e) => {
+    const text = sql.slice(e.offset, e.offset + e.length);
+    const span = { line: e.line!, column: e.column!, endLine: e.line!, endColumn: e.column! + e.length };
+    const plural = [...text].length > 1 ? 'characters' : 'character';
+    const hint = CHARACTER_HINTS[[...text][0]!];
+    const d: Diagnostic = { code: 'syntax-error', message: `unexpected ${plural} "${text}"`, span };
+    return { offset: e.offset, d: hint ? { ...d, hint } : d };
+  });
+  for (const t of unterminated) {
+    const u = UNTERMINATED[t.tokenType.name]!;
+    const opener = t.tokenType === T.UnterminatedComment ? 2 : 1;
+    const span = { line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + opener };
+    const message = `expected "${u.close}" to close ${u.what} that starts here, found end of input`;
+    found.push({ offset: t.startOffset, d: u.hint ? { code: 'syntax-error', message, span, hint: u.hint } : { code: 'syntax-error', message, span } });
+  }
+  return found.sort((a, b) => a.offset - b.offset).map((f) => f.d);
+}

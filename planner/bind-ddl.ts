@@ -1,0 +1,111 @@
+// CREATE TABLE → TableDef: column types, the watermark, and connector options checked up front.
+import type { CreateTableStmt } from '../parser/ast.ts';
+import type { Diagnostic } from '../parser/errors.ts';
+import { ExprBinder, bindTypeName } from './bind-expr.ts';
+import type { TableDef } from './catalog.ts';
+import { Scope } from './scope.ts';
+import { type Field, typeToString } from './types.ts';
+
+/** Flink's option names, accepted as aliases of Tidemark's own (SPEC §1). */
+const OPTION_ALIASES: Record<string, string> = {
+  'scan.watermark.idle-timeout': 'watermark.idle-timeout',
+  'csv.field-delimiter': 'csv.delimiter',
+  'csv.null-literal': 'csv.null-literal',
+  'json.ignore-parse-errors': 'format.ignore-parse-errors',
+};
+const CONNECTOR_ALIASES: Record<string, string> = { filesystem: 'file' };
+const CONNECTORS = ['file', 'memory'];
+const FORMATS = ['json', 'csv'];
+
+export function bindCreateTable(stmt: CreateTableStmt, text: string, baseDir: string, errors: Diagnostic[]): TableDef | undefined {
+  const before = errors.length;
+  const fields: Field[] = [];
+  for (const col of stmt.columns) {
+    if (col.kind === 'computed-column') {
+      errors.push({
+        code: 'unsupported',
+        message: `computed column "${col.name.name}" is not supported yet`,
+        span: col.span,
+        hint: 'compute the value in the SELECT that reads the table',
+      });
+      continue;
+    }
+    if (fields.some((f) => f.name.toLowerCase() === col.name.name.toLowerCase())) {
+      errors.push({ code: 'duplicate-column', message: `column "${col.name.name}" is declared twice`, span: col.name.span });
+      continue;
+    }
+    const type = bindTypeName(col.type, errors);
+    if (type) fields.push({ name: col.name.name, type, nullable: !col.notNull });
+  }
+  const schema = { fields };
+
+  let watermark: TableDef['watermark'];
+  if (stmt.watermark) {
+    const wm = stmt.watermark;
+    const scope = Scope.of(schema, stmt.name.name);
+    const idx = scope.resolve(wm.column);
+    if (typeof idx !== 'number') errors.push(idx);
+    else if (fields[idx]!.type.id !== 'TIMESTAMP')
+      errors.push({
+        code: 'type-mismatch',
+        message: `WATERMARK FOR needs a TIMESTAMP(3) column; "${fields[idx]!.name}" is ${typeToString(fields[idx]!.type)}`,
+        span: wm.column.span,
+      });
+    else {
+      const bound = new ExprBinder(scope, errors, undefined, 'a WATERMARK').bind(wm.expr);
+      if (bound && bound.type.id !== 'TIMESTAMP')
+        errors.push({
+          code: 'type-mismatch',
+          message: `the watermark expression must be a TIMESTAMP, found ${typeToString(bound.type)}`,
+          span: wm.expr.span,
+          hint: `write e.g. ${fields[idx]!.name} - INTERVAL '5' SECOND`,
+        });
+      const exprText = sliceSpan(text, stmt.span, wm.expr.span);
+      watermark = { column: fields[idx]!.name, expr: wm.expr, text: exprText };
+    }
+  }
+
+  const options: Record<string, string> = {};
+  for (const o of stmt.options) {
+    const key = OPTION_ALIASES[o.key.toLowerCase()] ?? o.key.toLowerCase();
+    options[key] = key === 'connector' ? (CONNECTOR_ALIASES[o.value.toLowerCase()] ?? o.value.toLowerCase()) : o.value;
+  }
+  const optionSpan = (key: string) => stmt.options.find((o) => (OPTION_ALIASES[o.key.toLowerCase()] ?? o.key.toLowerCase()) === key)?.span ?? stmt.name.span;
+  const connector = options['connector'];
+  if (!connector)
+    errors.push({ code: 'missing-option', message: `table "${stmt.name.name}" has no 'connector' option`, span: stmt.name.span, hint: "add WITH ('connector' = 'file', 'path' = '...', 'format' = 'json') or 'memory'" });
+  else if (!CONNECTORS.includes(connector))
+    errors.push({ code: 'unknown-connector', message: `connector '${connector}' is not supported`, span: optionSpan('connector'), hint: `use one of: ${CONNECTORS.join(', ')}` });
+  else if (connector === 'file') {
+    if (!options['path']) errors.push({ code: 'missing-option', message: `file table "${stmt.name.name}" needs a 'path' option`, span: stmt.name.span });
+    const format = options['format']?.toLowerCase();
+    if (!format) errors.push({ code: 'missing-option', message: `file table "${stmt.name.name}" needs a 'format' option`, span: stmt.name.span, hint: "'format' = 'json' or 'csv'" });
+    else if (!FORMATS.includes(format))
+      errors.push({ code: 'unknown-format', message: `format '${options['format']}' is not supported`, span: optionSpan('format'), hint: `use one of: ${FORMATS.join(', ')}` });
+    else options['format'] = format;
+  }
+  const onError = options['format.on-error'];
+  if (onError !== undefined && onError !== 'fail' && onError !== 'skip')
+    errors.push({
+      code: 'unsupported',
+      message: `'format.on-error' = '${onError}' is not supported${onError === 'dead-letter' ? ' yet' : ''}`,
+      span: optionSpan('format.on-error'),
+      hint: "use 'fail' (the default) or 'skip'",
+    });
+
+  if (errors.length > before) return undefined;
+  return { name: stmt.name.name, schema, watermark, options, baseDir, span: stmt.span };
+}
+
+/** The text of `inner` within a statement whose own text starts at `outer`. */
+export function sliceSpan(text: string, outer: { line: number; column: number }, inner: { line: number; column: number; endLine: number; endColumn: number }): string {
+  const lines = text.split(/\r?\n/);
+  const rel = (line: number, column: number) => {
+    const l = line - outer.line;
+    const c = l === 0 ? column - outer.column : column - 1;
+    let off = 0;
+    for (let i = 0; i < l; i++) off += lines[i]!.length + 1;
+    return off + c;
+  };
+  return text.slice(rel(inner.line, inner.column), rel(inner.endLine, inner.endColumn));
+}
