@@ -278,12 +278,13 @@ export abstract class ExpressionGrammar extends CstParser {
       GATE: () => word(this.LA(1), 'PRECISION'),
       DEF: () => this.CONSUME(T.PlainIdentifier, { LABEL: 'suffix' }),
     });
-    // WITH LOCAL TIME ZONE / WITHOUT TIME ZONE: the words are checked by the visitor.
+    // WITH LOCAL TIME ZONE / WITHOUT TIME ZONE: the words are checked by the visitor, which can then
+    // name the mistake in WITH TIME ZONE.
     this.OPTION3(() => {
       this.CONSUME(T.With, { LABEL: 'suffix' });
       this.CONSUME2(T.PlainIdentifier, { LABEL: 'suffix' });
       this.CONSUME3(T.PlainIdentifier, { LABEL: 'suffix' });
-      this.CONSUME4(T.PlainIdentifier, { LABEL: 'suffix' });
+      this.OPTION5(() => this.CONSUME4(T.PlainIdentifier, { LABEL: 'suffix' }));
     });
     this.OPTION4({
       GATE: () => word(this.LA(1), 'WITHOUT'),

@@ -2,7 +2,7 @@
 import type { CstNode, ILexingResult, IToken } from 'chevrotain';
 import type { Expr, ParsedStatement, Statement } from './ast.ts';
 import { TidemarkError, type Diagnostic, type SourceText, type Span } from './errors.ts';
-import { AstContext } from './cst.ts';
+import { AstContext, spanFrom } from './cst.ts';
 import { sqlGrammar } from './grammar.ts';
 import { afterLast, lexicalDiagnostics, syntaxDiagnostics, tokenSpan } from './syntax-errors.ts';
 import { statement } from './to-ast.ts';
@@ -87,10 +87,6 @@ function build<N>(cst: CstNode, sql: string, source: SourceText, visit: (n: CstN
 
 function fail(diagnostics: readonly Diagnostic[], source: SourceText): void {
   if (diagnostics.length > 0) throw new TidemarkError(diagnostics, source);
-}
-
-function spanFrom(a: Span, b: Span): Span {
-  return { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
 }
 
 /**

@@ -97,7 +97,7 @@ function syntaxDiagnostic(e: IRecognitionException, index: number, input: Statem
 }
 
 /** Content assist walks the grammar over the whole prefix; past this length the error path would crawl. */
-const MAX_ASSIST_PREFIX = 400;
+const MAX_ASSIST_PREFIX = 1000;
 
 function assist(input: StatementTokens, prefix: IToken[]): ISyntacticContentAssistPath[] {
   return prefix.length > MAX_ASSIST_PREFIX ? [] : input.expectedAfter(prefix);
@@ -155,7 +155,8 @@ const isOffered = (x: Expectation) =>
   !NEVER_SUGGESTED.has(x.type) && !UNSUPPORTED_RULES.has(x.rule) && !CLUTTER[x.rule]?.includes(x.type);
 
 function describeExpected(all: readonly Expectation[], canEnd: boolean): string {
-  const expected = all.filter(isOffered);
+  const offered = all.filter(isOffered);
+  const expected = offered.length > 0 ? offered : all;
   const has = (type: TokenType, rules?: readonly string[]) =>
     expected.some((x) => x.type === type && (!rules || rules.includes(x.rule)));
   const anExpression = has(T.NumberLiteral) && has(T.Identifier);

@@ -45,7 +45,9 @@ export const BacktickIdentifier = token('BacktickIdentifier', /`(?:[^`]|``)*`/, 
 export const UnterminatedBacktickIdentifier = unterminated('UnterminatedBacktickIdentifier', /`(?:[^`]|``)*/);
 export const NumberLiteral = token('NumberLiteral', /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/, 'a number');
 
-export const PlainIdentifier = token('PlainIdentifier', /[A-Za-z_][A-Za-z0-9_]*/, 'a name', {
+// Letters beyond ASCII (Latin, Greek, Cyrillic, CJK) are allowed in names, as in Flink.
+const LETTER = String.raw`A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02AF\u0370-\u03FF\u0400-\u04FF\u4E00-\u9FFF`;
+export const PlainIdentifier = token('PlainIdentifier', new RegExp(`[${LETTER}][${LETTER}0-9]*`), 'a name', {
   categories: [Identifier, Word, NotParen],
 });
 

@@ -113,7 +113,7 @@ export async function writeCheckpoint(
     lastPerKey(record.positions, (p) => [p.query, p.source]).map((p) => [
       p.query,
       p.source,
-      JSON.stringify(p.position),
+      JSON.stringify(p.position ?? null),
       p.watermark,
     ]),
   );
@@ -121,7 +121,7 @@ export async function writeCheckpoint(
     connection,
     `INSERT OR REPLACE INTO tidemark_sinks`,
     `(?, ?, ?)`,
-    lastPerKey(record.sinks, (s) => [s.query, s.sink]).map((s) => [s.query, s.sink, JSON.stringify(s.marker)]),
+    lastPerKey(record.sinks, (s) => [s.query, s.sink]).map((s) => [s.query, s.sink, JSON.stringify(s.marker ?? null)]),
   );
   await insertRows(
     connection,

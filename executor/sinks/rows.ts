@@ -3,7 +3,7 @@ import type * as A from 'apache-arrow';
 import { ROW_KIND_NAMES, type RowKindName, type StreamBatch } from '../batch.ts';
 import { assertNever } from '../../parser/errors.ts';
 import type { Schema, SqlType } from '../../planner/types.ts';
-import { int64AsNumbers, nullMask } from '../vector/columns.ts';
+import { nullMask } from '../vector/columns.ts';
 
 /** One change of a query's changelog (SPEC §3). */
 export interface Change {
@@ -59,7 +59,7 @@ export function columnValues(data: A.Data, type: SqlType): unknown[] {
       out = utf8Strings(data);
       break;
     case 'TIMESTAMP': {
-      const ms = int64AsNumbers(data);
+      const ms = int64Numbers(data);
       out = new Array<Date>(ms.length);
       for (let i = 0; i < ms.length; i++) out[i] = new Date(ms[i]!);
       break;
@@ -73,10 +73,24 @@ export function columnValues(data: A.Data, type: SqlType): unknown[] {
   return out;
 }
 
+// Arrow's Data.slice() narrows `values` and `valueOffsets` to the slice but keeps `offset` for the bit-packed
+// buffers (validity, booleans), so row i is values[i] and valueOffsets[i], yet bit offset + i.
+
 /** An Int32 or Float64 column's values as a typed array view (no copy). */
 export function plainNumbers(data: A.Data): Int32Array | Float64Array {
   const v = data.values as Int32Array | Float64Array;
-  return v.subarray(data.offset, data.offset + data.length);
+  return v.length === data.length ? v : v.subarray(0, data.length);
+}
+
+const TWO_32 = 4294967296;
+
+/** An Int64 or Timestamp column as numbers, read through 32-bit words: exact below 2^53 without BigInt. */
+export function int64Numbers(data: A.Data): Float64Array {
+  const values = data.values as BigInt64Array;
+  const words = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
+  const out = new Float64Array(data.length);
+  for (let i = 0; i < out.length; i++) out[i] = words[2 * i + 1]! * TWO_32 + (words[2 * i]! >>> 0);
+  return out;
 }
 
 /** One byte per row, 1 for true; NULL rows read as whatever the value bit holds. */
@@ -94,12 +108,12 @@ export function boolBits(data: A.Data): Uint8Array {
 export function bigintValues(data: A.Data): (number | bigint)[] {
   // The word-wise read is exact below 2^53 and rounds anything beyond to at least 2^53, so the
   // safe-integer test picks out exactly the values that need the (slower) BigInt64Array read.
-  const nums = int64AsNumbers(data);
+  const nums = int64Numbers(data);
   const big = data.values as BigInt64Array;
   const out = new Array<number | bigint>(nums.length);
   for (let i = 0; i < nums.length; i++) {
     const x = nums[i]!;
-    out[i] = Number.isSafeInteger(x) ? x : big[data.offset + i]!;
+    out[i] = Number.isSafeInteger(x) ? x : big[i]!;
   }
   return out;
 }
@@ -112,8 +126,8 @@ export function utf8Strings(data: A.Data): string[] {
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
   const out = new Array<string>(n);
-  const start = offsets[data.offset] ?? 0;
-  const end = offsets[data.offset + n] ?? 0;
+  const start = offsets[0] ?? 0;
+  const end = offsets[n] ?? 0;
   // Decoding each short string separately costs a native call per row; when every byte is ASCII the
   // byte offsets are also string offsets, so one decode and cheap slices do the whole column.
   let ascii = true;
@@ -125,25 +139,24 @@ export function utf8Strings(data: A.Data): string[] {
   }
   if (ascii) {
     const all = decoder.decode(bytes.subarray(start, end));
-    for (let i = 0; i < n; i++) out[i] = all.slice(offsets[data.offset + i]! - start, offsets[data.offset + i + 1]! - start);
+    for (let i = 0; i < n; i++) out[i] = all.slice(offsets[i]! - start, offsets[i + 1]! - start);
   } else {
     for (let i = 0; i < n; i++) {
-      const a = offsets[data.offset + i]!;
-      const b = offsets[data.offset + i + 1]!;
+      const a = offsets[i]!;
+      const b = offsets[i + 1]!;
       out[i] = b > a ? decoder.decode(bytes.subarray(a, b)) : '';
     }
   }
   return out;
 }
 
-const TWO_32 = 4294967296;
 // |hi word| below 2^21 keeps hi * 2^32 + lo within ±2^53, where numbers are exact.
 const SAFE_HI = 0x200000;
 
 /** Row i's unscaled Decimal128 value: a number when a safe integer, else the exact bigint. */
 export function decimalUnscaled(data: A.Data, i: number): number | bigint {
   const w = data.values as Uint32Array;
-  const o = (data.offset + i) * 4;
+  const o = i * 4;
   const hi = w[o + 1]! | 0;
   const ext = hi < 0 ? 0xffffffff : 0;
   if (w[o + 2] === ext && w[o + 3] === ext && hi < SAFE_HI && hi >= -SAFE_HI) return hi * TWO_32 + w[o]!;

@@ -112,12 +112,19 @@ export class TableWriter implements ChangeWriter {
 
   private line(cells: readonly string[], center = false): string {
     let text = '│';
-    this.columns.forEach((col, c) => {
-      const cell = fit(cells[c]!, col.width);
-      const gap = col.width - displayWidth(cell);
+    const columns = this.columns;
+    for (let c = 0; c < columns.length; c++) {
+      const col = columns[c]!;
+      let cell = cells[c]!;
+      let w = displayWidth(cell);
+      if (w > col.width) {
+        cell = fit(cell, col.width);
+        w = displayWidth(cell);
+      }
+      const gap = col.width - w;
       const left = center ? gap >> 1 : col.right ? gap : 0;
-      text += ' ' + ' '.repeat(left) + cell + ' '.repeat(gap - left) + ' │';
-    });
+      text += ' ' + spaces(left) + cell + spaces(gap - left) + ' │';
+    }
     return text + '\n';
   }
 }
@@ -129,9 +136,14 @@ function opCells(batch: StreamBatch, n: number): string[] {
   return out;
 }
 
-/** `s` cut to at most `width` terminal cells, ending in '…' when cut. */
+const SPACES = Array.from({ length: 65 }, (_, i) => ' '.repeat(i));
+
+function spaces(n: number): string {
+  return n < SPACES.length ? SPACES[n]! : ' '.repeat(n);
+}
+
+/** `s`, which is wider than `width` terminal cells, cut to fit and ending in '…'. */
 function fit(s: string, width: number): string {
-  if (displayWidth(s) <= width) return s;
   let out = '';
   let used = 0;
   for (const ch of s) {

@@ -52,6 +52,7 @@ export interface FileSourceChunk {
   skipped: number;
 }
 
+/** One reader of one file; calls must not overlap (await each before the next). */
 export interface FileSource {
   /** The next batch of up to batchRows rows, or null once the file is exhausted. */
   next(): Promise<FileSourceChunk | null>;

@@ -224,10 +224,14 @@ describe('staged changes', () => {
     const schema = schemaOf({ user: VARCHAR, window: TIMESTAMP, n: BIGINT });
     const backend = await backendIn(tempDir());
     const table = await backend.table('q_op', 'windows', schema, ['user', 'window']);
-    const row = (user: string, window: bigint): Row => ({ user, window, n: 1n });
+    const row = (user: string, window: bigint, n = 1n): Row => ({ user, window, n });
     table.upsert(batchOf(schema, [row('b', 5n), row('a', 7n), row('b', -5n), row('a', 1n), row('B', 0n)]));
     await backend.commit(record(1));
     expect(await scanRows(table, schema)).toEqual([row('B', 0n), row('a', 1n), row('a', 7n), row('b', -5n), row('b', 5n)]);
+    table.upsert(batchOf(schema, [row('a', 7n, 2n), row('a', 5n, 2n)]));
+    table.remove(batchOf(schemaOf({ window: TIMESTAMP, user: VARCHAR }), [{ window: 5n, user: 'b' }, { window: 5n, user: 'B' }]));
+    await backend.commit(record(2));
+    expect(await scanRows(table, schema)).toEqual([row('B', 0n), row('a', 1n), row('a', 5n, 2n), row('a', 7n, 2n), row('b', -5n)]);
   });
 
   it('stores tables whose columns are all key columns', async () => {

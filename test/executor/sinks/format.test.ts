@@ -77,6 +77,25 @@ describe('jsonl', () => {
     expect(JSON.parse(line)).toEqual({ op: '+I', 'a "b"': 'line\nbreak "q" \\ é 😀' });
   });
 
+  it('formats timestamps across days, before 1970 and in a sliced batch', () => {
+    const schema: Schema = { fields: [{ name: 't', type: TIMESTAMP, nullable: true }, { name: 'b', type: BOOLEAN, nullable: true }] };
+    const D = Date.UTC(2026, 0, 1);
+    const ms = [0, D + 86_399_999, D + 86_400_000, -1, -86_400_001, -62135596800000, null];
+    const batch = batchOf(schema, [ms, [true, false, true, false, true, false, null]]);
+    expect(text('jsonl', schema, [batch], { op: false }).split('\n')).toEqual([
+      '{"t":"1970-01-01 00:00:00.000","b":true}',
+      '{"t":"2026-01-01 23:59:59.999","b":false}',
+      '{"t":"2026-01-02 00:00:00.000","b":true}',
+      '{"t":"1969-12-31 23:59:59.999","b":false}',
+      '{"t":"1969-12-30 23:59:59.999","b":true}',
+      '{"t":"0001-01-01 00:00:00.000","b":false}',
+      '{"t":null,"b":null}',
+      '',
+    ]);
+    const sliced = { data: batch.data.slice(3, 5) };
+    expect(text('csv', schema, [sliced], { op: false, header: false })).toBe('1969-12-31 23:59:59.999,false\n1969-12-30 23:59:59.999,true\n');
+  });
+
   it('writes nothing for an empty batch', () => {
     expect(text('jsonl', clicks, [batchOf(clicks, [[], [], []])])).toBe('');
   });

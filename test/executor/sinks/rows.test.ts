@@ -35,6 +35,24 @@ describe('batchToRows', () => {
     ]);
   });
 
+  it('reads a sliced batch (Arrow keeps bit offsets but narrows value buffers)', () => {
+    const batch = batchOf(all, [
+      [true, false, null, true],
+      [1, 2, null, 4],
+      [1n, 2n ** 60n, null, 4n],
+      [0.5, 1.5, null, 3.5],
+      [1n, 2n, null, 4n],
+      ['a', 'bé', null, 'd'],
+      [1, 2, null, 4],
+    ]);
+    const sliced = batch.data.slice(1, 3);
+    expect(sliced.data.children[0]!.offset).toBe(1);
+    expect(batchToRows(sliced, all)).toEqual([
+      { b: false, i: 2, l: 2n ** 60n, d: 1.5, m: 0.02, s: 'bé', t: new Date(2) },
+      { b: null, i: null, l: null, d: null, m: null, s: null, t: null },
+    ]);
+  });
+
   it('returns BIGINT as a number when safe and as the exact bigint beyond 2^53', () => {
     const schema: Schema = { fields: [{ name: 'l', type: BIGINT, nullable: false }] };
     const big = [2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n];
