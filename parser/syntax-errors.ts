@@ -55,16 +55,19 @@ export interface StatementTokens {
 
 export function syntaxDiagnostics(errors: readonly IRecognitionException[], input: StatementTokens): Diagnostic[] {
   const out: Diagnostic[] = [];
-  let last = -Infinity;
+  let last: number | undefined;
   const indexed = errors.map((e) => ({ e, index: tokenIndex(input.tokens, e.token) })).sort((a, b) => a.index - b.index);
   for (const { e, index } of indexed) {
-    // Right after an error, recovery often trips again on the same few tokens; those reports only echo it.
-    if (index - last <= 2) continue;
+    // After an error, recovery often trips again before it is back on solid ground; a later error is
+    // trusted only once a clause or list boundary lies between the two.
+    if (last !== undefined && !input.tokens.slice(last + 1, index).some((t) => BOUNDARIES.has(t.tokenType))) continue;
     last = index;
     out.push(syntaxDiagnostic(e, index, input));
   }
   return out;
 }
+
+const BOUNDARIES = new Set<TokenType>([T.Select, T.From, T.Where, T.Group, T.Having, T.With, T.Comma]);
 
 function tokenIndex(tokens: readonly IToken[], tok: IToken): number {
   const i = tokens.indexOf(tok);
@@ -77,10 +80,18 @@ function syntaxDiagnostic(e: IRecognitionException, index: number, input: Statem
   const prev = tokens[index - 1];
   const canEnd = e.name === 'NotAllInputParsedException';
   const prefix = tokens.slice(0, index);
+  const own = decode(e.message);
   // The grammar's view of what may follow is complete for the first error; after recovery the prefix
   // itself is broken and only chevrotain's own expectation is left.
   let expected = expectationsOf(assist(input, prefix));
-  if (expected.length === 0) expected = decode(e.message);
+  if (e.name === 'MismatchedTokenException') {
+    // A missing token inside a construct (AND of BETWEEN, END of CASE): what that construct accepts here
+    // says more than every operator that could also continue the expression.
+    const rule = own[0]?.rule;
+    const inRule = expected.filter((x) => x.rule === rule);
+    if (inRule.length > 0) expected = inRule;
+  }
+  if (expected.length === 0) expected = own;
   const foundText = found ? describeToken(found) : semicolon ? '";"' : 'end of input';
   const span = found ? tokenSpan(found) : semicolon ? tokenSpan(semicolon) : afterLast(tokens);
   const open = unclosedParen(tokens, index);
@@ -132,6 +143,7 @@ const CLUTTER: Record<string, readonly TokenType[]> = {
   functionRef: [T.LParen],
   column: [T.Dot],
   star: [T.Dot],
+  set: [T.Minus],
 };
 const NAME_LABELS: Record<string, string> = {
   alias: 'an alias',
@@ -173,6 +185,9 @@ function describeExpected(all: readonly Expectation[], canEnd: boolean): string 
   // After FROM both a table and a function may come, and "an alias" covers AS: one label says it.
   dropIfBoth(labels, 'a function name', 'a table name');
   dropIfBoth(labels, 'AS', 'an alias');
+  // Descriptions ("a table name", "an expression") read best before bare keywords and punctuation.
+  const described = (l: string) => (l.startsWith('a ') || l.startsWith('an ') ? 0 : 1);
+  labels.sort((a, b) => described(a) - described(b));
   if (canEnd) labels.push('the end of the statement');
   return joinOr(labels);
 }
@@ -186,6 +201,10 @@ function labelOf(x: Expectation): string {
   switch (x.type) {
     case T.Identifier:
       return NAME_LABELS[x.rule] ?? 'a name';
+    case T.Word:
+      return 'a name';
+    case T.PlainIdentifier:
+      return x.rule === 'interval' ? 'an interval unit' : 'a name';
     case T.StringLiteral:
       return 'a string';
     case T.NumberLiteral:
@@ -226,6 +245,12 @@ interface HintInput {
 }
 
 const STATEMENT_STARTS = new Set<TokenType>([T.Select, T.Insert, T.Create, T.Set, T.Explain]);
+/** Words that shape a statement: found where a name belongs, they mean something is missing, not a bad name. */
+const STRUCTURAL = new Set<TokenType>([
+  T.Select, T.From, T.Where, T.Group, T.By, T.Having, T.As, T.And, T.Or, T.Not, T.Null, T.True, T.False,
+  T.Is, T.In, T.Like, T.Between, T.When, T.Then, T.Else, T.On, T.Join, T.With, T.Into, T.For, T.Insert,
+  T.Create,
+]);
 const isReserved = (t: TokenType) => T.RESERVED_WORDS.has(t.LABEL ?? '') && t !== T.PlainIdentifier;
 const endsOperand = (t: IToken) =>
   (t.tokenType.CATEGORIES ?? []).includes(T.Identifier) ||
@@ -238,8 +263,9 @@ function hintFor(h: HintInput): string | undefined {
   const { found, prev, expected, canEnd } = h;
   const wants = (type: TokenType) => expected.some((x) => x.type === type);
   const keywords = expected.filter((x) => T.KEYWORDS.includes(x.type.LABEL ?? '')).map((x) => x.type.LABEL!);
+  const spelled = (keyword: string) => (keyword === 'GROUP' || keyword === 'ORDER' || keyword === 'PARTITION' ? `${keyword} BY` : keyword);
   // Short names (`t`, `ts`) are too close to too many keywords to guess from.
-  const guessable = (t: IToken | undefined) => t?.tokenType === T.PlainIdentifier && t.image.length >= 3;
+  const guessable = (t: IToken | undefined, length: number) => t?.tokenType === T.PlainIdentifier && t.image.length >= length;
   if (found?.tokenType === T.QuotedIdentifier && wants(T.StringLiteral)) {
     return `string literals use single quotes: '${found.image.slice(1, -1).replaceAll("'", "''")}'`;
   }
@@ -250,19 +276,19 @@ function hintFor(h: HintInput): string | undefined {
     return `is there an extra "," before "${found.image}"?`;
   }
   if (found && canEnd && STATEMENT_STARTS.has(found.tokenType)) return `is a ";" missing before "${found.image}"?`;
-  if (found && isReserved(found.tokenType) && wants(T.Identifier) && !wants(found.tokenType) && readsAsName(h)) {
+  if (found && isReserved(found.tokenType) && !STRUCTURAL.has(found.tokenType) && wants(T.Identifier) && !wants(found.tokenType)) {
     return `${found.image.toUpperCase()} is a reserved word: write \`${found.image}\` to use it as a name`;
   }
-  if (found && guessable(found)) {
+  if (found && guessable(found, 4)) {
     const keyword = nearKeyword(found.image, keywords);
-    if (keyword) return `did you mean ${keyword}?`;
+    if (keyword) return `did you mean ${spelled(keyword)}?`;
   }
-  if (prev && guessable(prev)) {
+  if (prev && guessable(prev, 3)) {
     // A misspelled keyword after a complete item reads as an alias (`FROM t WHRE x`): the error comes a word later.
     const before = expectationsOf(assist(h.input, h.prefix.slice(0, -1)));
     const reserved = before.map((x) => x.type.LABEL ?? '').filter((l) => T.RESERVED_WORDS.has(l));
     const keyword = nearKeyword(prev.image, reserved);
-    if (keyword) return `did you mean ${keyword} instead of "${prev.image}"?`;
+    if (keyword) return `did you mean ${spelled(keyword)} instead of "${prev.image}"?`;
   }
   if (found && prev && expected.some((x) => x.type === T.Comma && isOffered(x)) && endsOperand(prev)) {
     if (startsOperand(found)) return `is a "," missing before "${found.image}"?`;
@@ -272,19 +298,17 @@ function hintFor(h: HintInput): string | undefined {
     }
   }
   if (found?.tokenType === T.Equals && prev?.tokenType === T.Equals) return 'SQL compares with a single "="';
+  if (found && expected.some((x) => x.type === T.As && x.rule === 'cast')) return `write CAST(value AS ${found.image})`;
+  if (found?.tokenType === T.NumberLiteral && prev?.tokenType === T.Interval) {
+    const unit = h.input.tokens[h.prefix.length + 1];
+    return `the value is a string: INTERVAL '${found.image}'${unit?.tokenType === T.PlainIdentifier ? ' ' + unit.image : ''}`;
+  }
+  const beforePrev = h.prefix[h.prefix.length - 2];
+  if (beforePrev?.tokenType === T.Watermark && found?.tokenType === T.As && prev) {
+    return `write WATERMARK FOR ${prev.image} AS ...`;
+  }
   if (found?.tokenType === T.RParen && !h.open) return 'this ")" has no "(" to close';
   return undefined;
-}
-
-/**
- * Whether a reserved word found where a name belongs was meant as one: always where only a name fits
- * (`CREATE TABLE t (from INT)`), and in an expression when no operand follows it (`SELECT order FROM t`,
- * but not `SELECT FROM t`, where FROM is the keyword and the select list is missing).
- */
-function readsAsName(h: HintInput): boolean {
-  if (!h.expected.some((x) => x.type === T.NumberLiteral)) return true;
-  const next = h.input.tokens[h.prefix.length + 1];
-  return next === undefined || !startsOperand(next);
 }
 
 /** A keyword one edit or one swapped pair of letters away (`SELCT`, `FORM`). */
@@ -356,7 +380,8 @@ export function lexicalDiagnostics(sql: string, errors: readonly ILexingError[],
     const u = UNTERMINATED[t.tokenType.name]!;
     const opener = t.tokenType === T.UnterminatedComment ? 2 : 1;
     const span = { line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + opener };
-    const message = `expected "${u.close}" to close ${u.what} that starts here, found end of input`;
+    const close = u.close === '"' ? `'"'` : `"${u.close}"`;
+    const message = `expected ${close} to close ${u.what} that starts here, found end of input`;
     found.push({ offset: t.startOffset, d: u.hint ? { code: 'syntax-error', message, span, hint: u.hint } : { code: 'syntax-error', message, span } });
   }
   return found.sort((a, b) => a.offset - b.offset).map((f) => f.d);

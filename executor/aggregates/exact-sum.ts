@@ -70,7 +70,7 @@ export class ExactSumAccumulator implements Accumulator {
     const nulls = nullMask(data);
     const { hi, lo, n } = this;
     if (this.argType.id === 'INT') {
-      const v = (data.values as Int32Array).subarray(data.offset);
+      const v = data.values as Int32Array;
       for (let i = 0; i < rows; i++) {
         const g = gids[i]!;
         if (g < 0 || (nulls && nulls[i])) continue;
@@ -84,7 +84,7 @@ export class ExactSumAccumulator implements Accumulator {
     // BIGINT (2 words per value) or DECIMAL (4 words; p ≤ 18 fits the low two).
     const stride = this.argType.id === 'DECIMAL' ? 4 : 2;
     const values = data.values as BigInt64Array | Uint32Array;
-    const words = new Int32Array(values.buffer, values.byteOffset + data.offset * stride * 4, data.length * stride);
+    const words = new Int32Array(values.buffer, values.byteOffset, data.length * stride);
     for (let i = 0; i < rows; i++) {
       const g = gids[i]!;
       if (g < 0 || (nulls && nulls[i])) continue;

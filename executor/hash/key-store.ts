@@ -8,7 +8,7 @@ const NULL_HASH = 0x5bd1e995;
 /** One key column's values for the current batch, read through integer views. */
 interface BatchKey {
   readonly nulls: Uint8Array | null;
-  readonly words: Int32Array; // fixed-width: `stride` words per row (offset applied)
+  readonly words: Int32Array; // fixed-width: `stride` words per row
   readonly stride: number;
   readonly offsets?: Int32Array; // Utf8
   readonly bytes?: Uint8Array;
@@ -17,7 +17,7 @@ interface BatchKey {
 function viewOf(data: A.Data, type: SqlType): BatchKey {
   const nulls = nullMask(data);
   if (type.id === 'VARCHAR') {
-    const offsets = (data.valueOffsets as Int32Array).subarray(data.offset);
+    const offsets = data.valueOffsets as Int32Array; // sliced by Arrow already
     return { nulls, words: new Int32Array(0), stride: 0, offsets, bytes: data.values as Uint8Array };
   }
   if (type.id === 'BOOLEAN') {
@@ -33,7 +33,7 @@ function viewOf(data: A.Data, type: SqlType): BatchKey {
   // DECIMAL(p ≤ 18) lives in the low two of its four words; the others only repeat the sign.
   const stride = type.id === 'DECIMAL' ? 4 : v.BYTES_PER_ELEMENT / 4;
   const all = new Int32Array(v.buffer, v.byteOffset, v.byteLength / 4);
-  return { nulls, words: all.subarray(data.offset * stride), stride };
+  return { nulls, words: all, stride };
 }
 
 /** Stored keys of one column, indexed by group id. */

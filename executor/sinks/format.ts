@@ -76,13 +76,14 @@ export class JsonLinesWriter implements ChangeWriter {
     const cells = cellColumns(batch, this.schema, 'json');
     const { heads, keys } = this;
     const ops = batch.ops;
-    let text = '';
+    const lines = new Array<string>(n + 1);
     for (let i = 0; i < n; i++) {
       let line = heads[ops ? ops[i]! : 0]!;
       for (let c = 0; c < keys.length; c++) line += keys[c]! + cells[c]![i]!;
-      text += line + '}\n';
+      lines[i] = line + '}';
     }
-    return text;
+    lines[n] = '';
+    return lines.join('\n');
   }
 }
 
@@ -122,13 +123,14 @@ export class CsvWriter implements ChangeWriter {
     const cells = cellColumns(batch, this.schema, 'csv');
     const last = cells.length - 1;
     const ops = batch.ops;
-    let text = '';
+    const lines = new Array<string>(n + 1);
     for (let i = 0; i < n; i++) {
       let line = this.heads[ops ? ops[i]! : 0]!;
       for (let c = 0; c < last; c++) line += cells[c]![i]! + ',';
-      text += (last >= 0 ? line + cells[last]![i]! : line.slice(0, -1)) + '\n';
+      lines[i] = last >= 0 ? line + cells[last]![i]! : line.slice(0, -1);
     }
-    return text;
+    lines[n] = '';
+    return lines.join('\n');
   }
 
   private writeHeader(rest: string): void {

@@ -73,13 +73,15 @@ export class TableWriter implements ChangeWriter {
       this.widen(cells, Math.min(n, this.sampleRows));
       text += this.header();
     }
+    const lines = new Array<string>(n + 1);
+    lines[0] = text;
     const row = new Array<string>(cells.length);
     for (let i = 0; i < n; i++) {
       for (let c = 0; c < cells.length; c++) row[c] = cells[c]![i]!;
-      text += this.line(row);
+      lines[i + 1] = this.line(row);
     }
     this.count += n;
-    this.out(text);
+    this.out(lines.join(''));
   }
 
   /** Closes the box and says how many changes there were. */

@@ -42,8 +42,7 @@ export function int64AsNumbers(data: A.Data): Float64Array {
   const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
   const n = data.length;
   const out = new Float64Array(n);
-  const o = data.offset * 2;
-  for (let i = 0; i < n; i++) out[i] = words[o + 2 * i + 1]! * TWO_32 + (words[o + 2 * i]! >>> 0);
+  for (let i = 0; i < n; i++) out[i] = words[2 * i + 1]! * TWO_32 + (words[2 * i]! >>> 0);
   return out;
 }
 
@@ -53,8 +52,7 @@ export function decimalAsNumbers(data: A.Data, scale: number): Float64Array {
   const n = data.length;
   const out = new Float64Array(n);
   const div = Math.pow(10, scale);
-  const o = data.offset * 4;
-  for (let i = 0; i < n; i++) out[i] = ((words[o + 4 * i + 1]! | 0) * TWO_32 + words[o + 4 * i]!) / div;
+  for (let i = 0; i < n; i++) out[i] = ((words[4 * i + 1]! | 0) * TWO_32 + words[4 * i]!) / div;
   return out;
 }
 
@@ -64,10 +62,10 @@ export function numbersOf(data: A.Data, type: SqlType): Float64Array {
     case 'DOUBLE':
     case 'INTERVAL': {
       const v = data.values as Float64Array;
-      return data.offset === 0 && v.length === data.length ? v : v.subarray(data.offset, data.offset + data.length);
+      return v.length === data.length ? v : v.subarray(0, data.length);
     }
     case 'INT':
-      return Float64Array.from((data.values as Int32Array).subarray(data.offset, data.offset + data.length));
+      return Float64Array.from((data.values as Int32Array).subarray(0, data.length));
     case 'TIMESTAMP':
       return int64AsNumbers(data);
     case 'BIGINT': {
@@ -106,8 +104,8 @@ export function toCol(data: A.Data, type: SqlType): Col {
       const bytes = data.values as Uint8Array;
       const out = new Array<string>(n);
       for (let i = 0; i < n; i++) {
-        const a = offsets[data.offset + i]!;
-        const b = offsets[data.offset + i + 1]!;
+        const a = offsets[i]!;
+        const b = offsets[i + 1]!;
         out[i] = b > a ? decoder.decode(bytes.subarray(a, b)) : '';
       }
       return { kind: 'str', values: out, nulls };

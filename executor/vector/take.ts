@@ -32,13 +32,13 @@ export function take(data: A.Data, indices: Int32Array): A.Data {
     const outOffsets = new Int32Array(n + 1);
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const j = indices[i]! + off;
+      const j = indices[i]!; // value offsets are already sliced; only bitmaps use `off`
       total += offsets[j + 1]! - offsets[j]!;
       outOffsets[i + 1] = total;
     }
     const out = new Uint8Array(total);
     for (let i = 0; i < n; i++) {
-      const j = indices[i]! + off;
+      const j = indices[i]!;
       out.set(bytes.subarray(offsets[j]!, offsets[j + 1]!), outOffsets[i]!);
     }
     return A.makeData({ ...base, valueOffsets: outOffsets, data: out } as never);
@@ -52,7 +52,7 @@ export function take(data: A.Data, indices: Int32Array): A.Data {
   const out = new Ctor(t instanceof A.Decimal ? n * 4 : n);
   const dst = new Int32Array(out.buffer, out.byteOffset, out.byteLength / 4);
   for (let i = 0; i < n; i++) {
-    const s = (indices[i]! + off) * stride;
+    const s = indices[i]! * stride;
     const d = i * stride;
     for (let k = 0; k < stride; k++) dst[d + k] = src[s + k]!;
   }

@@ -173,7 +173,7 @@ FROM bids`;
     if (e.kind !== 'binary') throw new Error(e.kind);
     expect(e.left.span).toEqual(q.spans[0]);
     expect(e.left.span).toEqual({ line: 3, column: 3, endLine: 3, endColumn: 8 });
-    expect(stmt.items[1]!.span).toEqual({ line: 3, column: 3, endLine: 3, endColumn: 26 });
+    expect(stmt.items[1]!.span).toEqual({ line: 3, column: 3, endLine: 3, endColumn: 23 });
   });
 
   test('a binary expression spans its operands, parentheses included', () => {
