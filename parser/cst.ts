@@ -73,6 +73,13 @@ export function spanOf(x: CstNode | IToken): Span {
   return { line: loc.startLine!, column: loc.startColumn!, endLine: loc.endLine!, endColumn: loc.endColumn! + 1 };
 }
 
+/** Just after the last token: where "end of input" is. */
+export function spanAfter(tokens: readonly IToken[]): Span {
+  const last = tokens[tokens.length - 1];
+  if (!last) return { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  return { line: last.endLine!, column: last.endColumn! + 1, endLine: last.endLine!, endColumn: last.endColumn! + 2 };
+}
+
 /** From the start of `a` to the end of `b`. */
 export function spanFrom(a: Span, b: Span): Span {
   return { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };

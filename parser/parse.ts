@@ -2,9 +2,10 @@
 import type { CstNode, ILexingResult, IToken } from 'chevrotain';
 import type { Expr, ParsedStatement, Statement } from './ast.ts';
 import { TidemarkError, type Diagnostic, type SourceText, type Span } from './errors.ts';
-import { AstContext, spanFrom } from './cst.ts';
+import { AstContext, spanAfter, spanFrom, spanOf } from './cst.ts';
 import { sqlGrammar } from './grammar.ts';
-import { afterLast, lexicalDiagnostics, syntaxDiagnostics, tokenSpan } from './syntax-errors.ts';
+import { lexicalDiagnostics } from './lexical-errors.ts';
+import { syntaxDiagnostics } from './syntax-errors.ts';
 import { statement } from './to-ast.ts';
 import { expression } from './to-ast-expression.ts';
 import * as T from './tokens.ts';
@@ -32,7 +33,7 @@ export function parseStatement(sql: string, file?: string): ParsedStatement {
   const all = parseStatements(sql, file);
   if (all.length === 1) return all[0]!;
   if (all.length === 0) {
-    const span = afterLast(T.sqlLexer.tokenize(sql).tokens);
+    const span = spanAfter(T.sqlLexer.tokenize(sql).tokens);
     throw new TidemarkError({ code: 'syntax-error', message: 'expected a statement, found end of input', span }, source);
   }
   throw new TidemarkError(
@@ -62,7 +63,7 @@ function parseChunk(chunk: Chunk, sql: string, source: SourceText): ParsedStatem
   const stmt: Statement = build(cst, sql, source, statement);
   const first = chunk.tokens[0]!;
   const last = chunk.tokens[chunk.tokens.length - 1]!;
-  const span: Span = spanFrom(tokenSpan(first), tokenSpan(last));
+  const span: Span = spanFrom(spanOf(first), spanOf(last));
   const text = sql.slice(first.startOffset, last.endOffset! + 1);
   return chunk.name === undefined ? { statement: stmt, text, span } : { statement: stmt, text, name: chunk.name, span };
 }

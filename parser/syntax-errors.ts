@@ -7,7 +7,8 @@ import type {
   IToken,
   TokenType,
 } from 'chevrotain';
-import { didYouMean, type Diagnostic, type Span } from './errors.ts';
+import { didYouMean, type Diagnostic } from './errors.ts';
+import { spanAfter, spanOf } from './cst.ts';
 import * as T from './tokens.ts';
 
 /** One thing that could have come next: a token type and the grammar rule that wanted it. */
@@ -93,7 +94,7 @@ function syntaxDiagnostic(e: IRecognitionException, index: number, input: Statem
   }
   if (expected.length === 0) expected = own;
   const foundText = found ? describeToken(found) : semicolon ? '";"' : 'end of input';
-  const span = found ? tokenSpan(found) : semicolon ? tokenSpan(semicolon) : afterLast(tokens);
+  const span = found ? spanOf(found) : semicolon ? spanOf(semicolon) : spanAfter(tokens);
   const open = unclosedParen(tokens, index);
   let message: string;
   if (open && expected.some((x) => x.type === T.RParen)) {
@@ -251,65 +252,90 @@ const STRUCTURAL = new Set<TokenType>([
   T.Is, T.In, T.Like, T.Between, T.When, T.Then, T.Else, T.On, T.Join, T.With, T.Into, T.For, T.Insert,
   T.Create,
 ]);
-const isReserved = (t: TokenType) => T.RESERVED_WORDS.has(t.LABEL ?? '') && t !== T.PlainIdentifier;
+const isReserved = (t: TokenType) => T.RESERVED_WORDS.has(t.LABEL ?? '');
 const endsOperand = (t: IToken) =>
   (t.tokenType.CATEGORIES ?? []).includes(T.Identifier) ||
   [T.NumberLiteral, T.StringLiteral, T.RParen, T.True, T.False, T.Null, T.Star].includes(t.tokenType);
 const startsOperand = (t: IToken) =>
   (t.tokenType.CATEGORIES ?? []).includes(T.Identifier) || [T.NumberLiteral, T.StringLiteral].includes(t.tokenType);
 
-/** The most likely fix, tried from the most to the least specific. */
+/** The most likely fix: the first hint that applies, most specific first. */
 function hintFor(h: HintInput): string | undefined {
-  const { found, prev, expected, canEnd } = h;
-  const wants = (type: TokenType) => expected.some((x) => x.type === type);
-  const keywords = expected.filter((x) => T.KEYWORDS.includes(x.type.LABEL ?? '')).map((x) => x.type.LABEL!);
-  const spelled = (keyword: string) => (keyword === 'GROUP' || keyword === 'ORDER' || keyword === 'PARTITION' ? `${keyword} BY` : keyword);
-  // Short names (`t`, `ts`) are too close to too many keywords to guess from.
-  const guessable = (t: IToken | undefined, length: number) => t?.tokenType === T.PlainIdentifier && t.image.length >= length;
-  if (found?.tokenType === T.QuotedIdentifier && wants(T.StringLiteral)) {
-    return `string literals use single quotes: '${found.image.slice(1, -1).replaceAll("'", "''")}'`;
+  for (const hint of HINTS) {
+    const text = hint(h);
+    if (text !== undefined) return text;
   }
-  if (found && wants(T.StringLiteral) && expected.every((x) => x.rule === 'tableOption')) {
-    return "option keys and values are strings in single quotes, like 'connector' = 'file'";
-  }
-  if (found && prev?.tokenType === T.Comma && (isReserved(found.tokenType) || found.tokenType === T.RParen)) {
-    return `is there an extra "," before "${found.image}"?`;
-  }
-  if (found && canEnd && STATEMENT_STARTS.has(found.tokenType)) return `is a ";" missing before "${found.image}"?`;
-  if (found && isReserved(found.tokenType) && !STRUCTURAL.has(found.tokenType) && wants(T.Identifier) && !wants(found.tokenType)) {
-    return `${found.image.toUpperCase()} is a reserved word: write \`${found.image}\` to use it as a name`;
-  }
-  if (found && guessable(found, 4)) {
-    const keyword = nearKeyword(found.image, keywords);
-    if (keyword) return `did you mean ${spelled(keyword)}?`;
-  }
-  if (prev && guessable(prev, 3)) {
-    // A misspelled keyword after a complete item reads as an alias (`FROM t WHRE x`): the error comes a word later.
-    const before = expectationsOf(assist(h.input, h.prefix.slice(0, -1)));
-    const reserved = before.map((x) => x.type.LABEL ?? '').filter((l) => T.RESERVED_WORDS.has(l));
-    const keyword = nearKeyword(prev.image, reserved);
-    if (keyword) return `did you mean ${spelled(keyword)} instead of "${prev.image}"?`;
-  }
-  if (found && prev && expected.some((x) => x.type === T.Comma && isOffered(x)) && endsOperand(prev)) {
-    if (startsOperand(found)) return `is a "," missing before "${found.image}"?`;
-    const beforePrev = h.prefix[h.prefix.length - 2];
-    if ((found.tokenType === T.LParen || found.tokenType === T.Dot) && beforePrev && endsOperand(beforePrev)) {
-      return `is a "," missing before "${prev.image}"?`;
-    }
-  }
-  if (found?.tokenType === T.Equals && prev?.tokenType === T.Equals) return 'SQL compares with a single "="';
-  if (found && expected.some((x) => x.type === T.As && x.rule === 'cast')) return `write CAST(value AS ${found.image})`;
-  if (found?.tokenType === T.NumberLiteral && prev?.tokenType === T.Interval) {
-    const unit = h.input.tokens[h.prefix.length + 1];
-    return `the value is a string: INTERVAL '${found.image}'${unit?.tokenType === T.PlainIdentifier ? ' ' + unit.image : ''}`;
-  }
-  const beforePrev = h.prefix[h.prefix.length - 2];
-  if (beforePrev?.tokenType === T.Watermark && found?.tokenType === T.As && prev) {
-    return `write WATERMARK FOR ${prev.image} AS ...`;
-  }
-  if (found?.tokenType === T.RParen && !h.open) return 'this ")" has no "(" to close';
   return undefined;
 }
+
+const wants = (h: HintInput, type: TokenType) => h.expected.some((x) => x.type === type);
+/** Short names (`t`, `ts`) are too close to too many keywords to guess from. */
+const guessable = (t: IToken | undefined, length: number): t is IToken =>
+  t?.tokenType === T.PlainIdentifier && t.image.length >= length;
+const spelled = (keyword: string) => (['GROUP', 'ORDER', 'PARTITION'].includes(keyword) ? `${keyword} BY` : keyword);
+
+const HINTS: readonly ((h: HintInput) => string | undefined)[] = [
+  function wrongQuotes({ found, expected }) {
+    if (!found || !expected.some((x) => x.type === T.StringLiteral)) return undefined;
+    if (found.tokenType === T.QuotedIdentifier) {
+      return `string literals use single quotes: '${found.image.slice(1, -1).replaceAll("'", "''")}'`;
+    }
+    if (expected.every((x) => x.rule === 'tableOption')) {
+      return "option keys and values are strings in single quotes, like 'connector' = 'file'";
+    }
+    return undefined;
+  },
+  function extraComma({ found, prev }) {
+    if (!found || prev?.tokenType !== T.Comma) return undefined;
+    return isReserved(found.tokenType) || found.tokenType === T.RParen ? `is there an extra "," before "${found.image}"?` : undefined;
+  },
+  function missingSemicolon({ found, canEnd }) {
+    return found && canEnd && STATEMENT_STARTS.has(found.tokenType) ? `is a ";" missing before "${found.image}"?` : undefined;
+  },
+  function reservedName(h) {
+    const { found } = h;
+    if (!found || !isReserved(found.tokenType) || STRUCTURAL.has(found.tokenType)) return undefined;
+    if (!wants(h, T.Identifier) || wants(h, found.tokenType)) return undefined;
+    return `${found.image.toUpperCase()} is a reserved word: write \`${found.image}\` to use it as a name`;
+  },
+  function misspelledKeyword({ found, expected }) {
+    if (!guessable(found, 4)) return undefined;
+    const keywords = expected.map((x) => x.type.LABEL ?? '').filter((l) => T.KEYWORDS.includes(l));
+    const keyword = nearKeyword(found.image, keywords);
+    return keyword && `did you mean ${spelled(keyword)}?`;
+  },
+  function misspelledAlias({ prev, prefix, input }) {
+    // A misspelled keyword after a complete item reads as an alias (`FROM t WHRE x`): the error comes a word later.
+    if (!guessable(prev, 3)) return undefined;
+    const before = expectationsOf(assist(input, prefix.slice(0, -1)));
+    const keyword = nearKeyword(prev.image, before.map((x) => x.type.LABEL ?? '').filter((l) => T.RESERVED_WORDS.has(l)));
+    return keyword && `did you mean ${spelled(keyword)} instead of "${prev.image}"?`;
+  },
+  function missingComma({ found, prev, prefix, expected }) {
+    if (!found || !prev || !endsOperand(prev) || !expected.some((x) => x.type === T.Comma && isOffered(x))) return undefined;
+    if (startsOperand(found)) return `is a "," missing before "${found.image}"?`;
+    // `SELECT a COUNT(*)`: COUNT was read as an alias of a, so the comma belongs before it.
+    const beforePrev = prefix[prefix.length - 2];
+    const continues = found.tokenType === T.LParen || found.tokenType === T.Dot;
+    return continues && beforePrev && endsOperand(beforePrev) ? `is a "," missing before "${prev.image}"?` : undefined;
+  },
+  function misusedConstruct(h) {
+    const { found, prev, prefix } = h;
+    if (!found) return undefined;
+    if (found.tokenType === T.Equals && prev?.tokenType === T.Equals) return 'SQL compares with a single "="';
+    if (h.expected.some((x) => x.type === T.As && x.rule === 'cast')) return `write CAST(value AS ${found.image})`;
+    if (found.tokenType === T.NumberLiteral && prev?.tokenType === T.Interval) {
+      const unit = h.input.tokens[prefix.length + 1];
+      return `the value is a string: INTERVAL '${found.image}'${unit?.tokenType === T.PlainIdentifier ? ' ' + unit.image : ''}`;
+    }
+    const watermark = prefix[prefix.length - 2]?.tokenType === T.Watermark;
+    if (watermark && prev && found.tokenType === T.As) return `write WATERMARK FOR ${prev.image} AS ...`;
+    return undefined;
+  },
+  function strayParen({ found, open }) {
+    return found?.tokenType === T.RParen && !open ? 'this ")" has no "(" to close' : undefined;
+  },
+];
 
 /** A keyword one edit or one swapped pair of letters away (`SELCT`, `FORM`). */
 function nearKeyword(word: string, keywords: readonly string[]): string | undefined {
@@ -323,8 +349,6 @@ function nearKeyword(word: string, keywords: readonly string[]): string | undefi
   });
 }
 
-// ---- positions ----
-
 function unclosedParen(tokens: readonly IToken[], index: number): IToken | undefined {
   const open: IToken[] = [];
   for (const t of tokens.slice(0, index)) {
@@ -332,57 +356,4 @@ function unclosedParen(tokens: readonly IToken[], index: number): IToken | undef
     else if (t.tokenType === T.RParen) open.pop();
   }
   return open[open.length - 1];
-}
-
-export function tokenSpan(t: IToken): Span {
-  return { line: t.startLine!, column: t.startColumn!, endLine: t.endLine!, endColumn: t.endColumn! + 1 };
-}
-
-/** Just after the last token: where "end of input" is. */
-export function afterLast(tokens: readonly IToken[]): Span {
-  const last = tokens[tokens.length - 1];
-  if (!last) return { line: 1, column: 1, endLine: 1, endColumn: 2 };
-  return { line: last.endLine!, column: last.endColumn! + 1, endLine: last.endLine!, endColumn: last.endColumn! + 2 };
-}
-
-// ---- lexing ----
-
-const CHARACTER_HINTS: Record<string, string> = {
-  '!': 'use NOT for negation, and <> or != for "not equal"',
-  '|': 'use || to join strings and OR for "or"',
-  '&': 'use AND for "and"',
-  '[': 'quote names with "double quotes" or `backticks`',
-  ']': 'quote names with "double quotes" or `backticks`',
-  '‘': "use straight quotes: 'text' for strings, \"name\" for names",
-  '’': "use straight quotes: 'text' for strings, \"name\" for names",
-  '“': "use straight quotes: 'text' for strings, \"name\" for names",
-  '”': "use straight quotes: 'text' for strings, \"name\" for names",
-};
-
-const UNTERMINATED: Record<string, { what: string; close: string; hint?: string }> = {
-  UnterminatedString: { what: 'the string', close: "'", hint: "write '' for a quote inside a string" },
-  UnterminatedQuotedIdentifier: { what: 'the quoted name', close: '"', hint: 'write "" for a quote inside a quoted name' },
-  UnterminatedBacktickIdentifier: { what: 'the quoted name', close: '`', hint: 'write `` for a backtick inside a quoted name' },
-  UnterminatedComment: { what: 'the comment', close: '*/' },
-};
-
-/** Unknown characters and unterminated strings, names and comments, each pointing where it starts. */
-export function lexicalDiagnostics(sql: string, errors: readonly ILexingError[], unterminated: readonly IToken[]): Diagnostic[] {
-  const found = errors.map((e) => {
-    const text = sql.slice(e.offset, e.offset + e.length);
-    const span = { line: e.line!, column: e.column!, endLine: e.line!, endColumn: e.column! + e.length };
-    const plural = [...text].length > 1 ? 'characters' : 'character';
-    const hint = CHARACTER_HINTS[[...text][0]!];
-    const d: Diagnostic = { code: 'syntax-error', message: `unexpected ${plural} "${text}"`, span };
-    return { offset: e.offset, d: hint ? { ...d, hint } : d };
-  });
-  for (const t of unterminated) {
-    const u = UNTERMINATED[t.tokenType.name]!;
-    const opener = t.tokenType === T.UnterminatedComment ? 2 : 1;
-    const span = { line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + opener };
-    const close = u.close === '"' ? `'"'` : `"${u.close}"`;
-    const message = `expected ${close} to close ${u.what} that starts here, found end of input`;
-    found.push({ offset: t.startOffset, d: u.hint ? { code: 'syntax-error', message, span, hint: u.hint } : { code: 'syntax-error', message, span } });
-  }
-  return found.sort((a, b) => a.offset - b.offset).map((f) => f.d);
 }

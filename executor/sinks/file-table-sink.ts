@@ -21,7 +21,7 @@ export function fileTableSink(table: TableDef, schema: Schema): Sink {
     },
     flush: () => open().flush(),
     close: async () => {
-      await file?.close();
+      await file?.close().catch(() => undefined); // uncommitted output is redone from the last checkpoint
     },
   };
 }

@@ -309,7 +309,7 @@ describe('semantic checks in the parser', () => {
     expect(firstError('CREATE TABLE t (a TIMESTAMP, WATERMARK FOR a AS a, WATERMARK FOR a AS a)')).toMatchObject({
       code: 'duplicate-watermark',
       message: 'expected one WATERMARK per table, found a second',
-      span: { column: 51 },
+      span: { column: 52 },
     });
     expect(firstError(`CREATE TABLE t (a INT) WITH ('k' = 'a', 'k' = 'b')`)).toMatchObject({
       code: 'duplicate-option',
