@@ -55,12 +55,13 @@ export function needToken(n: CstNode, key: string): IToken {
   return found;
 }
 
-/** The only child node of a node that is one of several alternatives (fromItem, statement, ...). */
-export function onlyChild(n: CstNode): CstNode {
-  for (const elements of Object.values(n.children)) {
-    for (const e of elements) if (!isToken(e)) return e;
+/** The child of a rule that chose one of several alternatives, typed by the rule names it can be. */
+export function oneOf<K extends string>(n: CstNode, rules: readonly K[]): CstNode & { readonly name: K } {
+  for (const rule of rules) {
+    const found = node(n, rule);
+    if (found) return found as CstNode & { readonly name: K };
   }
-  throw new InternalError(`CST node ${n.name} has no child node`);
+  throw new InternalError(`CST node ${n.name} has none of ${rules.join(', ')}`);
 }
 
 /** chevrotain columns are 1-based and inclusive; Span.endColumn is exclusive. */

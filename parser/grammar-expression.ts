@@ -4,7 +4,8 @@ import * as T from './tokens.ts';
 import { isIntervalUnitWord, hasUnitInside } from './interval.ts';
 import { errorMessageProvider } from './syntax-errors.ts';
 
-const word = (tok: IToken, w: string) => tok.tokenType === T.PlainIdentifier && tok.image.toUpperCase() === w;
+/** Whether a token is the plain name `w` (upper case): for words that stay names but steer the grammar. */
+export const isWord = (tok: IToken, w: string) => tok.tokenType === T.PlainIdentifier && tok.image.toUpperCase() === w;
 
 /**
  * Precedence, loosest first: OR, AND, NOT, comparison (= <> < IS BETWEEN IN LIKE), ||, + -, * / %, unary
@@ -15,6 +16,7 @@ export abstract class ExpressionGrammar extends CstParser {
   abstract readonly select: ParserMethod<[], CstNode>;
 
   constructor(tokens: TokenType[]) {
+    // Recovery lets one parse report several independent errors; full node locations give every AST node a span.
     super(tokens, { maxLookahead: 3, recoveryEnabled: true, nodeLocationTracking: 'full', errorMessageProvider });
   }
 
@@ -178,7 +180,8 @@ export abstract class ExpressionGrammar extends CstParser {
     this.OPTION({
       GATE: () => {
         const next = this.LA(1);
-        return next.tokenType === T.PlainIdentifier && (isIntervalUnitWord(next.image) || !hasUnitInside(this.LA(0).image));
+        if (next.tokenType !== T.PlainIdentifier) return false;
+        return isIntervalUnitWord(next.image) || !hasUnitInside(this.LA(0).image);
       },
       DEF: () => {
         this.CONSUME(T.PlainIdentifier, { LABEL: 'unit' });
@@ -275,7 +278,7 @@ export abstract class ExpressionGrammar extends CstParser {
       this.CONSUME(T.RParen);
     });
     this.OPTION2({
-      GATE: () => word(this.LA(1), 'PRECISION'),
+      GATE: () => isWord(this.LA(1), 'PRECISION'),
       DEF: () => this.CONSUME(T.PlainIdentifier, { LABEL: 'suffix' }),
     });
     // WITH LOCAL TIME ZONE / WITHOUT TIME ZONE: the words are checked by the visitor, which can then
@@ -287,7 +290,7 @@ export abstract class ExpressionGrammar extends CstParser {
       this.OPTION5(() => this.CONSUME4(T.PlainIdentifier, { LABEL: 'suffix' }));
     });
     this.OPTION4({
-      GATE: () => word(this.LA(1), 'WITHOUT'),
+      GATE: () => isWord(this.LA(1), 'WITHOUT'),
       DEF: () => {
         this.CONSUME5(T.PlainIdentifier, { LABEL: 'suffix' });
         this.CONSUME6(T.PlainIdentifier, { LABEL: 'suffix' });

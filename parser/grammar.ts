@@ -1,9 +1,8 @@
 // The SQL grammar: statements and queries on top of the expression rules, and the one shared parser instance.
 import type { IToken } from 'chevrotain';
 import * as T from './tokens.ts';
-import { ExpressionGrammar } from './grammar-expression.ts';
+import { ExpressionGrammar, isWord } from './grammar-expression.ts';
 
-const isWord = (tok: IToken, w: string) => tok.tokenType === T.PlainIdentifier && tok.image.toUpperCase() === w;
 /** Soft keywords that start a join, so `FROM a LEFT JOIN b` does not read LEFT as an alias. */
 const startsJoin = (tok: IToken) => tok.tokenType === T.Left || tok.tokenType === T.Right;
 

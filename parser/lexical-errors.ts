@@ -16,14 +16,26 @@ const CHARACTER_HINTS: Record<string, string> = {
 };
 
 const UNTERMINATED: Record<string, { what: string; close: string; hint?: string }> = {
-  UnterminatedString: { what: 'the string', close: "'", hint: "write '' for a quote inside a string" },
-  UnterminatedQuotedIdentifier: { what: 'the quoted name', close: '"', hint: 'write "" for a quote inside a quoted name' },
-  UnterminatedBacktickIdentifier: { what: 'the quoted name', close: '`', hint: 'write `` for a backtick inside a quoted name' },
-  UnterminatedComment: { what: 'the comment', close: '*/' },
+  UnterminatedString: { what: 'the string', close: `"'"`, hint: "write '' for a quote inside a string" },
+  UnterminatedQuotedIdentifier: {
+    what: 'the quoted name',
+    close: `'"'`,
+    hint: 'write "" for a quote inside a quoted name',
+  },
+  UnterminatedBacktickIdentifier: {
+    what: 'the quoted name',
+    close: '"`"',
+    hint: 'write `` for a backtick inside a quoted name',
+  },
+  UnterminatedComment: { what: 'the comment', close: '"*/"' },
 };
 
 /** Unknown characters and unterminated strings, names and comments, each pointing where it starts. */
-export function lexicalDiagnostics(sql: string, errors: readonly ILexingError[], unterminated: readonly IToken[]): Diagnostic[] {
+export function lexicalDiagnostics(
+  sql: string,
+  errors: readonly ILexingError[],
+  unterminated: readonly IToken[],
+): Diagnostic[] {
   const found = errors.map((e) => {
     const text = sql.slice(e.offset, e.offset + e.length);
     const span = { line: e.line!, column: e.column!, endLine: e.line!, endColumn: e.column! + e.length };
@@ -35,10 +47,14 @@ export function lexicalDiagnostics(sql: string, errors: readonly ILexingError[],
   for (const t of unterminated) {
     const u = UNTERMINATED[t.tokenType.name]!;
     const opener = t.tokenType === T.UnterminatedComment ? 2 : 1;
-    const span = { line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + opener };
-    const close = u.close === '"' ? `'"'` : `"${u.close}"`;
-    const message = `expected ${close} to close ${u.what} that starts here, found end of input`;
-    found.push({ offset: t.startOffset, d: u.hint ? { code: 'syntax-error', message, span, hint: u.hint } : { code: 'syntax-error', message, span } });
+    const { startLine: line, startColumn: column } = t;
+    const span = { line: line!, column: column!, endLine: line!, endColumn: column! + opener };
+    const d: Diagnostic = {
+      code: 'syntax-error',
+      message: `expected ${u.close} to close ${u.what} that starts here, found end of input`,
+      span,
+    };
+    found.push({ offset: t.startOffset, d: u.hint ? { ...d, hint: u.hint } : d });
   }
   return found.sort((a, b) => a.offset - b.offset).map((f) => f.d);
 }

@@ -23,18 +23,19 @@ interface Chunk {
  * all diagnostics of the first statement that has any; `file` only labels the error.
  */
 export function parseStatements(sql: string, file?: string): ParsedStatement[] {
-  const source: SourceText = file === undefined ? { text: sql } : { text: sql, file };
+  const source: SourceText = { text: sql, file };
   return splitStatements(sql, T.sqlLexer.tokenize(sql)).map((chunk) => parseChunk(chunk, sql, source));
 }
 
 /** Parses text holding exactly one statement. */
 export function parseStatement(sql: string, file?: string): ParsedStatement {
-  const source: SourceText = file === undefined ? { text: sql } : { text: sql, file };
+  const source: SourceText = { text: sql, file };
   const all = parseStatements(sql, file);
   if (all.length === 1) return all[0]!;
   if (all.length === 0) {
     const span = spanAfter(T.sqlLexer.tokenize(sql).tokens);
-    throw new TidemarkError({ code: 'syntax-error', message: 'expected a statement, found end of input', span }, source);
+    const message = 'expected a statement, found end of input';
+    throw new TidemarkError({ code: 'syntax-error', message, span }, source);
   }
   throw new TidemarkError(
     {
@@ -49,7 +50,7 @@ export function parseStatement(sql: string, file?: string): ParsedStatement {
 
 /** Parses a single expression, such as `a + 1 > b` (handy for tests and tools). */
 export function parseExpression(sql: string, file?: string): Expr {
-  const source: SourceText = file === undefined ? { text: sql } : { text: sql, file };
+  const source: SourceText = { text: sql, file };
   const lexed = T.sqlLexer.tokenize(sql);
   fail(lexicalDiagnostics(sql, lexed.errors, lexed.groups['unterminated'] ?? []), source);
   const cst = runParser(lexed.tokens, undefined, 'expression', source);
@@ -65,16 +66,21 @@ function parseChunk(chunk: Chunk, sql: string, source: SourceText): ParsedStatem
   const last = chunk.tokens[chunk.tokens.length - 1]!;
   const span: Span = spanFrom(spanOf(first), spanOf(last));
   const text = sql.slice(first.startOffset, last.endOffset! + 1);
-  return chunk.name === undefined ? { statement: stmt, text, span } : { statement: stmt, text, name: chunk.name, span };
+  return { statement: stmt, text, ...(chunk.name !== undefined && { name: chunk.name }), span };
 }
 
-function runParser(tokens: IToken[], semicolon: IToken | undefined, rule: 'statement' | 'expression', source: SourceText): CstNode {
+function runParser(
+  tokens: IToken[],
+  semicolon: IToken | undefined,
+  rule: 'statement' | 'expression',
+  source: SourceText,
+): CstNode {
   sqlGrammar.input = tokens;
   const cst = sqlGrammar[rule]();
   const errors = sqlGrammar.errors;
   if (errors.length > 0) {
     const expectedAfter = (prefix: IToken[]) => sqlGrammar.computeContentAssist(rule, prefix);
-    fail(syntaxDiagnostics(errors, semicolon ? { tokens, semicolon, expectedAfter } : { tokens, expectedAfter }), source);
+    fail(syntaxDiagnostics(errors, { tokens, semicolon, what: rule, expectedAfter }), source);
   }
   return cst;
 }
@@ -82,7 +88,7 @@ function runParser(tokens: IToken[], semicolon: IToken | undefined, rule: 'state
 function build<N>(cst: CstNode, sql: string, source: SourceText, visit: (n: CstNode, cx: AstContext) => N): N {
   const cx = new AstContext(sql);
   const node = visit(cst, cx);
-  fail([...cx.diagnostics].sort((a, b) => a.span!.line - b.span!.line || a.span!.column - b.span!.column), source);
+  fail(cx.diagnostics.sort((a, b) => a.span!.line - b.span!.line || a.span!.column - b.span!.column), source);
   return node;
 }
 

@@ -1,4 +1,4 @@
-// Turns chevrotain's lexing and parsing errors into diagnostics that say, in plain words, what was found and expected.
+// Turns chevrotain's parsing errors into diagnostics that say, in plain words, what was found and expected.
 import type {
   ILexingError,
   IParserErrorMessageProvider,
@@ -49,15 +49,19 @@ function decode(message: string): Expectation[] {
 /** A statement's tokens as the parser saw them, and how to ask the grammar what may follow a prefix. */
 export interface StatementTokens {
   readonly tokens: readonly IToken[];
-  /** The ";" that ends the statement; without one the statement runs to the end of the text. */
-  readonly semicolon?: IToken;
+  /** The ";" that ends the statement; undefined when the statement runs to the end of the text. */
+  readonly semicolon: IToken | undefined;
+  /** What was parsed, for "the end of the statement". */
+  readonly what: 'statement' | 'expression';
   readonly expectedAfter: (prefix: IToken[]) => ISyntacticContentAssistPath[];
 }
 
 export function syntaxDiagnostics(errors: readonly IRecognitionException[], input: StatementTokens): Diagnostic[] {
   const out: Diagnostic[] = [];
   let last: number | undefined;
-  const indexed = errors.map((e) => ({ e, index: tokenIndex(input.tokens, e.token) })).sort((a, b) => a.index - b.index);
+  const indexed = errors
+    .map((e) => ({ e, index: tokenIndex(input.tokens, e.token) }))
+    .sort((a, b) => a.index - b.index);
   for (const { e, index } of indexed) {
     // After an error, recovery often trips again before it is back on solid ground; a later error is
     // trusted only once a clause or list boundary lies between the two.
@@ -100,7 +104,7 @@ function syntaxDiagnostic(e: IRecognitionException, index: number, input: Statem
   if (open && expected.some((x) => x.type === T.RParen)) {
     message = `expected ")" to close "(" opened at ${open.startLine}:${open.startColumn}, found ${foundText}`;
   } else {
-    const wanted = describeExpected(expected, canEnd);
+    const wanted = describeExpected(expected, canEnd ? `the end of the ${input.what}` : undefined);
     const after = prev ? ` after ${describeToken(prev)}` : '';
     message = wanted ? `expected ${wanted}${after}, found ${foundText}` : `unexpected ${foundText}${after}`;
   }
@@ -167,7 +171,7 @@ const NAME_LABELS: Record<string, string> = {
 const isOffered = (x: Expectation) =>
   !NEVER_SUGGESTED.has(x.type) && !UNSUPPORTED_RULES.has(x.rule) && !CLUTTER[x.rule]?.includes(x.type);
 
-function describeExpected(all: readonly Expectation[], canEnd: boolean): string {
+function describeExpected(all: readonly Expectation[], end: string | undefined): string {
   const offered = all.filter(isOffered);
   const expected = offered.length > 0 ? offered : all;
   const has = (type: TokenType, rules?: readonly string[]) =>
@@ -189,7 +193,7 @@ function describeExpected(all: readonly Expectation[], canEnd: boolean): string 
   // Descriptions ("a table name", "an expression") read best before bare keywords and punctuation.
   const described = (l: string) => (l.startsWith('a ') || l.startsWith('an ') ? 0 : 1);
   labels.sort((a, b) => described(a) - described(b));
-  if (canEnd) labels.push('the end of the statement');
+  if (end) labels.push(end);
   return joinOr(labels);
 }
 
@@ -287,10 +291,12 @@ const HINTS: readonly ((h: HintInput) => string | undefined)[] = [
   },
   function extraComma({ found, prev }) {
     if (!found || prev?.tokenType !== T.Comma) return undefined;
-    return isReserved(found.tokenType) || found.tokenType === T.RParen ? `is there an extra "," before "${found.image}"?` : undefined;
+    const closes = isReserved(found.tokenType) || found.tokenType === T.RParen;
+    return closes ? `is there an extra "," before "${found.image}"?` : undefined;
   },
   function missingSemicolon({ found, canEnd }) {
-    return found && canEnd && STATEMENT_STARTS.has(found.tokenType) ? `is a ";" missing before "${found.image}"?` : undefined;
+    if (!found || !canEnd || !STATEMENT_STARTS.has(found.tokenType)) return undefined;
+    return `is a ";" missing before "${found.image}"?`;
   },
   function reservedName(h) {
     const { found } = h;
@@ -308,11 +314,13 @@ const HINTS: readonly ((h: HintInput) => string | undefined)[] = [
     // A misspelled keyword after a complete item reads as an alias (`FROM t WHRE x`): the error comes a word later.
     if (!guessable(prev, 3)) return undefined;
     const before = expectationsOf(assist(input, prefix.slice(0, -1)));
-    const keyword = nearKeyword(prev.image, before.map((x) => x.type.LABEL ?? '').filter((l) => T.RESERVED_WORDS.has(l)));
+    const reserved = before.map((x) => x.type.LABEL ?? '').filter((l) => T.RESERVED_WORDS.has(l));
+    const keyword = nearKeyword(prev.image, reserved);
     return keyword && `did you mean ${spelled(keyword)} instead of "${prev.image}"?`;
   },
   function missingComma({ found, prev, prefix, expected }) {
-    if (!found || !prev || !endsOperand(prev) || !expected.some((x) => x.type === T.Comma && isOffered(x))) return undefined;
+    if (!found || !prev || !endsOperand(prev)) return undefined;
+    if (!expected.some((x) => x.type === T.Comma && isOffered(x))) return undefined;
     if (startsOperand(found)) return `is a "," missing before "${found.image}"?`;
     // `SELECT a COUNT(*)`: COUNT was read as an alias of a, so the comma belongs before it.
     const beforePrev = prefix[prefix.length - 2];
@@ -326,7 +334,8 @@ const HINTS: readonly ((h: HintInput) => string | undefined)[] = [
     if (h.expected.some((x) => x.type === T.As && x.rule === 'cast')) return `write CAST(value AS ${found.image})`;
     if (found.tokenType === T.NumberLiteral && prev?.tokenType === T.Interval) {
       const unit = h.input.tokens[prefix.length + 1];
-      return `the value is a string: INTERVAL '${found.image}'${unit?.tokenType === T.PlainIdentifier ? ' ' + unit.image : ''}`;
+      const written = unit?.tokenType === T.PlainIdentifier ? ' ' + unit.image : '';
+      return `the value is a string: INTERVAL '${found.image}'${written}`;
     }
     const watermark = prefix[prefix.length - 2]?.tokenType === T.Watermark;
     if (watermark && prev && found.tokenType === T.As) return `write WATERMARK FOR ${prev.image} AS ...`;

@@ -11,7 +11,7 @@ import {
   needToken,
   node,
   nodes,
-  onlyChild,
+  oneOf,
   spanFrom,
   spanOf,
   stringValue,
@@ -110,14 +110,14 @@ function unary(n: CstNode, cx: AstContext): Expr {
   return { kind: 'unary', op, operand: unary(inner, cx), span: spanOf(n) };
 }
 
-type PrimaryRule = 'interval' | 'timestamp' | 'cast' | 'case' | 'parenthesized' | 'call' | 'column';
+const PRIMARY_RULES = ['interval', 'timestamp', 'cast', 'case', 'parenthesized', 'call', 'column'] as const;
 
 function primary(n: CstNode, cx: AstContext): Expr {
   const span = spanOf(n);
   const literal = literalOf(n, span);
   if (literal) return literal;
-  const inner = onlyChild(n);
-  const name = inner.name as PrimaryRule;
+  const inner = oneOf(n, PRIMARY_RULES);
+  const name = inner.name;
   switch (name) {
     case 'interval':
       return interval(inner, cx);
@@ -233,7 +233,9 @@ const TYPE_ALIASES: Record<string, 'BOOLEAN' | 'INT' | 'BIGINT' | 'DOUBLE' | 'VA
   TIMESTAMP_LTZ: 'TIMESTAMP',
 };
 
-const UNSUPPORTED_TYPES = new Set(['DATE', 'TIME', 'BYTES', 'BINARY', 'VARBINARY', 'ARRAY', 'MAP', 'MULTISET', 'ROW', 'RAW']);
+const UNSUPPORTED_TYPES = new Set([
+  'DATE', 'TIME', 'BYTES', 'BINARY', 'VARBINARY', 'ARRAY', 'MAP', 'MULTISET', 'ROW', 'RAW',
+]);
 
 /** How many parameters each type takes, at most. */
 const MAX_PARAMS: Record<string, number> = { DECIMAL: 2, VARCHAR: 1, TIMESTAMP: 1 };
@@ -265,7 +267,8 @@ export function typeName(n: CstNode, cx: AstContext): TypeName {
       const precision = params[0] ?? 10;
       const scale = params[1] ?? 0;
       if (precision < 1 || precision > 38 || scale > precision) {
-        cx.report('bad-type', `expected DECIMAL(p, s) with 1 <= p <= 38 and 0 <= s <= p, found DECIMAL(${precision}, ${scale})`, span);
+        const found = `DECIMAL(${precision}, ${scale})`;
+        cx.report('bad-type', `expected DECIMAL(p, s) with 1 <= p <= 38 and 0 <= s <= p, found ${found}`, span);
       }
       return { kind: 'type-name', name, precision, scale, span };
     }

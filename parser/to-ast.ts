@@ -24,7 +24,7 @@ import {
   needToken,
   node,
   nodes,
-  onlyChild,
+  oneOf,
   spanFrom,
   spanOf,
   stringValue,
@@ -33,11 +33,11 @@ import {
 } from './cst.ts';
 import { expression, typeName } from './to-ast-expression.ts';
 
-type StatementRule = 'select' | 'insert' | 'createTable' | 'set' | 'explain';
+const STATEMENT_RULES = ['select', 'insert', 'createTable', 'set', 'explain'] as const;
 
 export function statement(n: CstNode, cx: AstContext): Statement {
-  const inner = onlyChild(n);
-  const name = inner.name as StatementRule;
+  const inner = oneOf(n, STATEMENT_RULES);
+  const name = inner.name;
   switch (name) {
     case 'select':
       return select(inner, cx);
@@ -56,7 +56,9 @@ export function statement(n: CstNode, cx: AstContext): Statement {
 
 export function select(n: CstNode, cx: AstContext): SelectStmt {
   const distinct = token(n, 'Distinct');
-  if (distinct) cx.unsupported('SELECT DISTINCT is', spanOf(distinct), 'GROUP BY the selected columns gives the same rows');
+  if (distinct) {
+    cx.unsupported('SELECT DISTINCT is', spanOf(distinct), 'GROUP BY the selected columns gives the same rows');
+  }
   const from = node(n, 'fromItem');
   for (const j of nodes(n, 'join')) join(j, cx);
   const where = node(n, 'where');
@@ -89,17 +91,19 @@ function selectItem(n: CstNode, cx: AstContext): SelectItem {
   };
 }
 
-type FromRule = 'tvf' | 'subquery' | 'functionRef' | 'tableRef';
+const FROM_RULES = ['tvf', 'subquery', 'functionRef', 'tableRef'] as const;
 
 function fromItem(n: CstNode, cx: AstContext): FromItem {
-  const inner = onlyChild(n);
+  const inner = oneOf(n, FROM_RULES);
   const aliasNode = node(n, 'alias');
   const alias = aliasNode && { alias: identOf(needToken(aliasNode, 'name')) };
   const span = spanOf(n);
-  const name = inner.name as FromRule;
+  const name = inner.name;
   switch (name) {
-    case 'tvf':
-      return { kind: 'tvf', name: identOf(needToken(inner, 'name')), args: nodes(inner, 'arg').map((a) => tvfArg(a, cx)), ...alias, span };
+    case 'tvf': {
+      const args = nodes(inner, 'arg').map((a) => tvfArg(a, cx));
+      return { kind: 'tvf', name: identOf(needToken(inner, 'name')), args, ...alias, span };
+    }
     case 'subquery':
       return { kind: 'subquery', query: select(needNode(inner, 'select'), cx), ...alias, span };
     case 'functionRef':
@@ -111,14 +115,14 @@ function fromItem(n: CstNode, cx: AstContext): FromItem {
   }
 }
 
-type TvfArgRule = 'tableArg' | 'descriptorArg' | 'expression';
+const TVF_ARG_RULES = ['tableArg', 'descriptorArg', 'expression'] as const;
 
 function tvfArg(n: CstNode, cx: AstContext): TvfArg {
   const nameTok = token(n, 'name');
   const name = nameTok && { name: identOf(nameTok) };
   const span = spanOf(n);
-  const inner = onlyChild(n);
-  const rule = inner.name as TvfArgRule;
+  const inner = oneOf(n, TVF_ARG_RULES);
+  const rule = inner.name;
   switch (rule) {
     case 'tableArg':
       return {
@@ -148,7 +152,8 @@ function functionRef(n: CstNode, cx: AstContext, alias: { alias: Ident } | undef
       'syntax-error',
       `${what} need the table function form, found ${fn.name}(...) directly in FROM`,
       arg.span,
-      `write FROM TABLE(${fn.name}(TABLE t, DESCRIPTOR(ts), ...)), or ${fn.name}(t, ts, ...) without TABLE and DESCRIPTOR`,
+      `write FROM TABLE(${fn.name}(TABLE t, DESCRIPTOR(ts), ...)), ` +
+        `or ${fn.name}(t, ts, ...) without TABLE and DESCRIPTOR`,
     );
   }
   const exprs = args.flatMap((a) => (a.kind === 'expr-arg' ? [a.expr] : []));
@@ -196,7 +201,8 @@ function insert(n: CstNode, cx: AstContext): InsertStmt {
   const span = spanOf(n);
   const table = identOf(needToken(n, 'table'));
   if (values) {
-    cx.unsupported('INSERT ... VALUES is', spanOf(needToken(values, 'Values')), 'insert rows with INSERT INTO ... SELECT');
+    const hint = 'insert rows with INSERT INTO ... SELECT';
+    cx.unsupported('INSERT ... VALUES is', spanOf(needToken(values, 'Values')), hint);
     return { kind: 'insert', table, query: { kind: 'select', items: [], groupBy: [], span }, span };
   }
   return { kind: 'insert', table, query: select(needNode(n, 'select'), cx), span };

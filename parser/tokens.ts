@@ -5,8 +5,6 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 /** Anything usable as a name: plain and quoted identifiers, and the soft keywords. */
 export const Identifier = createToken({ name: 'Identifier', pattern: Lexer.NA, label: 'a name' });
-/** Every keyword, reserved or soft: lets `didYouMean` and error messages find them. */
-export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
 /** A bare word (plain identifier or any keyword), for `SET table.exec.state.ttl = ...`. */
 export const Word = createToken({ name: 'Word', pattern: Lexer.NA });
 /** Every real token but parentheses, so unsupported constructs can be skipped as balanced groups. */
@@ -28,7 +26,8 @@ const unterminated = (name: string, pattern: RegExp) =>
   createToken({ name, pattern, group: 'unterminated', line_breaks: true });
 export const UnterminatedComment = unterminated('UnterminatedComment', /\/\*[\s\S]*/);
 
-const token = (name: string, pattern: RegExp | string, label: string, extra: Partial<Parameters<typeof createToken>[0]> = {}) =>
+type TokenConfig = Parameters<typeof createToken>[0];
+const token = (name: string, pattern: RegExp, label: string, extra: Partial<TokenConfig> = {}) =>
   createToken({ name, pattern, label, categories: [NotParen], ...extra });
 
 export const StringLiteral = token('StringLiteral', /'(?:[^']|'')*'/, 'a string', { line_breaks: true });
@@ -55,9 +54,10 @@ const keywords: TokenType[] = [];
 const reserved = new globalThis.Set<string>();
 /** A case-insensitive keyword that leaves longer words (`selected`, `window_start`) to PlainIdentifier. */
 function keyword(word: string, kind: 'reserved' | 'soft' = 'reserved'): TokenType {
-  const categories = kind === 'soft' ? [Keyword, Word, NotParen, Identifier] : [Keyword, Word, NotParen];
+  const categories = kind === 'soft' ? [Word, NotParen, Identifier] : [Word, NotParen];
   const name = word[0]!.toUpperCase() + word.slice(1).toLowerCase();
-  const tok = createToken({ name, pattern: new RegExp(word, 'i'), longer_alt: PlainIdentifier, categories, label: word });
+  const pattern = new RegExp(word, 'i');
+  const tok = createToken({ name, pattern, longer_alt: PlainIdentifier, categories, label: word });
   keywords.push(tok);
   if (kind === 'reserved') reserved.add(word);
   return tok;
@@ -146,11 +146,11 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '")"' 
 
 /** Every token type, in lexing order (first match wins; longer_alt rescues identifiers). */
 export const allTokens: TokenType[] = [
-  Identifier, Keyword, Word, NotParen,
+  Identifier, Word, NotParen,
   WhiteSpace, LineComment, BlockComment, UnterminatedComment,
   StringLiteral, UnterminatedString, QuotedIdentifier, UnterminatedQuotedIdentifier,
   BacktickIdentifier, UnterminatedBacktickIdentifier, NumberLiteral,
-  // Longest first, so `ASC` is not lexed as `AS` + `C`.
+  // Longest first: `AS` tried before `ASC` would end as a plain name through its longer_alt.
   ...[...keywords].sort((a, b) => b.LABEL!.length - a.LABEL!.length),
   PlainIdentifier,
   Arrow, LessEq, NotEquals, Less, GreaterEq, Greater, Equals, Concat,

@@ -2,7 +2,7 @@
 import type * as A from 'apache-arrow';
 import { assertNever } from '../../parser/errors.ts';
 import type { SqlType } from '../../planner/types.ts';
-import { formatTimestamp } from '../sources/timestamp.ts';
+import { formatTimestamp } from '../../planner/timestamp.ts';
 import { nullMask } from '../vector/columns.ts';
 import { bigintValues, boolBits, decimalTexts, int64Numbers, plainNumbers, utf8Strings } from './rows.ts';
 

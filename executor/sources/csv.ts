@@ -3,7 +3,7 @@ import { TidemarkError } from '../../parser/errors.ts';
 import type { Field } from '../../planner/types.ts';
 import type { ColumnBuilder } from '../vector/column-builder.ts';
 import { parseSmallDecimal, parseSmallInteger, utf8 } from './bytes.ts';
-import { parseTimestampBytes } from './timestamp.ts';
+import { parseTimestampBytes } from '../../planner/timestamp.ts';
 import { nullReason, valueAppender, type ValueAppender } from './value-convert.ts';
 
 const QUOTE = 0x22;

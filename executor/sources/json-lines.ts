@@ -2,7 +2,7 @@
 import type { Field } from '../../planner/types.ts';
 import type { ColumnBuilder } from '../vector/column-builder.ts';
 import { ascii, isDigit, parseSmallInteger, utf8 } from './bytes.ts';
-import { parseTimestampBytes } from './timestamp.ts';
+import { parseTimestampBytes } from '../../planner/timestamp.ts';
 import { describeValue, lookupProperty, nullReason, valueAppender, type ValueAppender } from './value-convert.ts';
 
 const enum Tok {

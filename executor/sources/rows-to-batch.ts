@@ -4,7 +4,7 @@ import { TidemarkError } from '../../parser/errors.ts';
 import { typeToString, type Field, type Schema, type SqlType } from '../../planner/types.ts';
 import { arrowType, makeBatch } from '../vector/arrow-types.ts';
 import { createColumnBuilder, isValid, readInt64, type ColumnBuilder } from '../vector/column-builder.ts';
-import { MAX_TIMESTAMP_MS } from './timestamp.ts';
+import { MAX_TIMESTAMP_MS } from '../../planner/timestamp.ts';
 import { describeValue, lookupProperty, nullReason, valueAppender } from './value-convert.ts';
 
 export interface PushOptions {

@@ -2,7 +2,7 @@
 import { assertNever, InternalError } from '../../parser/errors.ts';
 import { typeToString, type SqlType } from '../../planner/types.ts';
 import type { ColumnBuilder } from '../vector/column-builder.ts';
-import { formatTimestamp, parseTimestamp, toTimestampMs } from './timestamp.ts';
+import { formatTimestamp, parseTimestamp, toTimestampMs } from '../../planner/timestamp.ts';
 
 /**
  * Appends `value` to `builder` and returns undefined, or appends nothing and returns why the value does

@@ -227,7 +227,7 @@ export function lateModel(rows: readonly Row[], sizeMs: number, delayMs: number)
   const watermarkAfter: number[] = [];
   for (const r of rows) {
     const end = windowStart(r.ts, sizeMs) + sizeMs;
-    late.push(end < w);
+    late.push(end <= w);
     w = Math.max(w, r.ts - delayMs);
     watermarkAfter.push(w);
   }

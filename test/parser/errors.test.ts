@@ -1,3 +1,4 @@
+// Parser errors: messages, hints and spans of syntax errors, lexing problems, unsupported constructs and type checks.
 import { describe, expect, test } from 'vitest';
 import { TidemarkError } from '../../parser/errors.ts';
 import { parseExpression, parseStatements } from '../../parser/parse.ts';

@@ -1,3 +1,4 @@
+// Expressions: precedence, every primary form, and spans.
 import { describe, expect, test } from 'vitest';
 import type { Expr } from '../../parser/ast.ts';
 import { assertNever } from '../../parser/errors.ts';

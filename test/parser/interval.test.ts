@@ -1,3 +1,4 @@
+// Interval literals: every accepted spelling in milliseconds, and the bad-interval errors.
 import { describe, expect, test } from 'vitest';
 import { intervalMs } from '../../parser/interval.ts';
 import { parseExpression } from '../../parser/parse.ts';
@@ -55,7 +56,7 @@ describe('interval literals', () => {
   });
 
   test('a name after a self-contained interval is an alias, not a unit', () => {
-    expect(() => parseExpression(`INTERVAL '10 minutes' x`)).toThrow('the end of the statement');
+    expect(() => parseExpression(`INTERVAL '10 minutes' x`)).toThrow('the end of the expression');
     expect(msOf(`INTERVAL '10 minutes'`)).toBe(10 * MINUTE);
   });
 });

@@ -1,3 +1,4 @@
+// Statements: SELECT and its FROM forms, CREATE TABLE, INSERT, SET, EXPLAIN, and splitting a text into statements.
 import { describe, expect, test } from 'vitest';
 import type { CreateTableStmt, SelectStmt, Statement } from '../../parser/ast.ts';
 import { parseStatement, parseStatements } from '../../parser/parse.ts';
@@ -295,6 +296,14 @@ SELECT
   ${'x'} FROM t`;
     const stmt = parseStatements(q.text)[1]!.statement as SelectStmt;
     expect(stmt.items[0]!.expr.span).toEqual(q.spans[0]);
+  });
+
+  test('Windows line endings', () => {
+    const parsed = parseStatements('-- name: q\r\nselect a\r\n  from t;\r\nSELECT 2');
+    expect(parsed.map((p) => [p.name, p.text, p.span])).toEqual([
+      ['q', 'select a\r\n  from t', { line: 2, column: 1, endLine: 3, endColumn: 9 }],
+      [undefined, 'SELECT 2', { line: 4, column: 1, endLine: 4, endColumn: 9 }],
+    ]);
   });
 
   test('parseStatement wants exactly one', () => {

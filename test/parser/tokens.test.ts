@@ -1,3 +1,4 @@
+// The lexer: keywords versus names, literals, operators and comments.
 import { describe, expect, test } from 'vitest';
 import { sqlLexer } from '../../parser/tokens.ts';
 

@@ -1,6 +1,6 @@
 // TIMESTAMP text: the accepted SQL and ISO 8601 forms, range checks, formatting and pushed-value conversion.
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp, toTimestampMs } from '../../../executor/sources/timestamp.ts';
+import { formatTimestamp, parseTimestamp, toTimestampMs } from '../../planner/timestamp.ts';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0) => Date.UTC(y, mo - 1, d, h, mi, s, ms);
 
