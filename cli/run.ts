@@ -50,7 +50,7 @@ export async function runScript(file: string, opts: RunOptions): Promise<number>
     if (interrupted !== undefined) process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm); // a second signal aborts
     interrupted = signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
     process.stderr.write(`\ntidemark: stopping (${signal}), writing a final checkpoint...\n`);
-    void Promise.all(session.running().map((q) => q.stop()));
+    void session.close().catch(() => undefined); // checkpoints running queries, then stops them
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -107,11 +107,36 @@ export class KeyStore {
       else hashWords(h, v, n);
     }
     for (let i = 0; i < n; i++) h[i] = fmix(h[i]!);
+    this.chooseEquals();
     return h;
   }
 
-  /** Does stored group `g` have the key of batch row `row`? */
-  equals(g: number, row: number): boolean {
+  /** Does stored group `g` have the key of batch row `row`? Specialized per batch for one key column. */
+  equals: (g: number, row: number) => boolean = () => true;
+
+  private chooseEquals(): void {
+    if (this.cols.length === 1 && !this.views[0]!.nulls && this.cols[0]!.width === 0) {
+      const col = this.cols[0]!;
+      const { offsets, bytes } = this.views[0]! as Required<BatchKey>;
+      this.equals = (g, row) => {
+        if (col.nulls[g] === 1) return false;
+        const a = offsets[row]!;
+        const len = offsets[row + 1]! - a;
+        if (len !== col.len[g]) return false;
+        const arena = col.arena;
+        const s = col.start[g]!;
+        for (let k = 0; k < len; k++) if (bytes[a + k] !== arena[s + k]) return false;
+        return true;
+      };
+    } else if (this.cols.length === 1 && !this.views[0]!.nulls && this.cols[0]!.width === 1) {
+      const col = this.cols[0]!;
+      const { words } = this.views[0]!;
+      const stride = this.views[0]!.stride;
+      this.equals = (g, row) => col.nulls[g] === 0 && col.words[g] === words[row * stride];
+    } else this.equals = (g, row) => this.equalsAny(g, row);
+  }
+
+  private equalsAny(g: number, row: number): boolean {
     for (let c = 0; c < this.cols.length; c++) {
       const col = this.cols[c]!;
       const v = this.views[c]!;

@@ -82,9 +82,12 @@ export class TumblingAggregate implements Operator {
     const rw = batch.rowWatermarks;
     const { size, offset } = this.window;
     let lastStart = NaN;
+    let lastEnd = NaN;
     let win: OpenWindow | undefined;
     for (let i = 0; i < n; i++) {
-      const start = windowStart(ts[i]!, size, offset);
+      const t = ts[i]!;
+      // Consecutive rows mostly share a window: skip the modulo then.
+      const start = t >= lastStart && t < lastEnd ? lastStart : windowStart(t, size, offset);
       // Late: the window already ended by the watermark this row arrived under (SPEC §2).
       if (start + size <= (rw ? rw[i]! : this.wm)) {
         gids[i] = -1;
@@ -94,6 +97,7 @@ export class TumblingAggregate implements Operator {
       if (start !== lastStart) {
         win = this.windows.get(start) ?? this.openWindow(start);
         lastStart = start;
+        lastEnd = start + size;
       }
       const h = hashes[i]!;
       let g = win!.index.find(h, i, this.keys);

@@ -43,7 +43,7 @@ export class Session {
   private readonly queries = new Map<string, RunningQuery>();
   private epoch = 1;
   private timer?: NodeJS.Timeout;
-  private closed = false;
+  private closing?: Promise<void>;
 
   private constructor(
     readonly options: SessionOptions,
@@ -111,7 +111,7 @@ export class Session {
 
   /** Starts a planned query under `name`: restores its state first, then feeds its source. */
   start(name: string, planned: PlannedQuery, sink: Sink): RunningQuery {
-    if (this.closed) throw new TidemarkError({ code: 'engine-closed', message: 'the engine is closed' });
+    if (this.closing) throw new TidemarkError({ code: 'engine-closed', message: 'the engine is closed' });
     assertName(name);
     const existing = this.queries.get(name);
     if (existing && (existing.status === 'running' || existing.status === 'starting'))
@@ -173,10 +173,13 @@ export class Session {
     return [...this.queries.values()];
   }
 
-  /** Graceful stop: queries stop without end of input, a final checkpoint is taken, state is closed. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  /** Graceful stop: a final checkpoint, then queries stop without end of input and state is closed. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     try {
       if (this.backend) await this.checkpoint();
