@@ -51,11 +51,11 @@ export function readWindowCall(item: FromItem & { kind: 'tvf' | 'function-ref' }
   }
   const params = PARAMS[name]!;
   const slots = new Map<string, TvfArg | Expr>();
-  const args: (TvfArg | Expr)[] = item.kind === 'tvf' ? [...item.args] : [...item.args];
   let position = 0;
-  for (const a of args) {
-    const named = 'name' in a && a.name && typeof a.name === 'object' && 'quoted' in a.name ? (a.name as Ident) : undefined;
-    const param = named && (a.kind === 'table-arg' || a.kind === 'descriptor-arg' || a.kind === 'expr-arg') ? named.name.toUpperCase() : params[position++];
+  for (const a of item.args) {
+    // Only TVF arguments can be named (`SIZE => INTERVAL ...`); the short form is positional.
+    const named = item.kind === 'tvf' ? (a as TvfArg).name : undefined;
+    const param = named ? named.name.toUpperCase() : params[position++];
     if (!param || !params.includes(param)) {
       errors.push({
         code: 'bad-argument',

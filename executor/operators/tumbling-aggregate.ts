@@ -1,8 +1,8 @@
 // GROUP BY over tumbling windows: typed-array group state per open window, emitted when the watermark passes its end.
 import * as A from 'apache-arrow';
-import type { AggCall, BoundExpr } from '../../planner/bound-expr.ts';
+import type { AggCall } from '../../planner/bound-expr.ts';
 import type { WindowGroup, WindowSpec } from '../../planner/logical-plan.ts';
-import { type Field, INT, type Schema, TIMESTAMP } from '../../planner/types.ts';
+import { type Field, INT, type Schema, type SqlType, TIMESTAMP } from '../../planner/types.ts';
 import type { StateTable } from '../../state/state-backend.ts';
 import type { Accumulator } from '../aggregates/accumulator.ts';
 import { createAccumulator } from '../aggregates/create.ts';
@@ -32,6 +32,8 @@ export interface TumblingAggregateSpec {
 export class TumblingAggregate implements Operator {
   readonly id: string;
   private readonly window: WindowSpec;
+  private readonly groups: readonly WindowGroup[];
+  private readonly keyTypes: readonly SqlType[];
   private readonly keyExprs: ((cols: readonly A.Data[], n: number) => A.Data)[];
   private readonly argExprs: (((cols: readonly A.Data[], n: number) => A.Data) | undefined)[];
   private readonly keys: KeyStore;
@@ -68,9 +70,6 @@ export class TumblingAggregate implements Operator {
     this.accs.forEach((a) => a.grow(this.capacity));
     this.outSchema = arrowSchema(spec.schema);
   }
-  private readonly groups: readonly WindowGroup[];
-  private readonly keyTypes: BoundExpr['type'][];
-
   push(batch: StreamBatch): void {
     const n = batch.data.numRows;
     const cols = columnsOf(batch);

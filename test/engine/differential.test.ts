@@ -12,6 +12,7 @@ import {
   genStream,
   lateModel,
   memoryEngine,
+  normalizeRow,
   pushRows,
   randomCuts,
 } from './helpers.ts';
@@ -59,6 +60,11 @@ const CASES: readonly AggCase[] = [
     keys: ['f', 'ki'],
     aggs: ['COUNT(*) AS c', 'COUNT(k) AS ck', 'MIN(k) AS mnk', 'MAX(i) AS mxi', 'SUM(b) AS sb'],
     where: 'NOT (i > 500) AND (s IS NULL OR ki IN (1, 2) OR i BETWEEN -100 AND 100)',
+  },
+  {
+    name: 'expressions over and inside aggregates',
+    keys: ['k'],
+    aggs: ['MAX(i) - MIN(i) AS spread', 'COUNT(*) * 2 + 1 AS c2', 'SUM(i * 2) AS s2', 'MAX(d + 1) AS md1', 'SUM(m * 2) AS sm2'],
   },
   {
     name: 'VARCHAR key with non-ASCII and empty strings',
@@ -169,6 +175,39 @@ describe('streams with late rows match DuckDB over the rows the model keeps', ()
         expect(late, 'the streams do exercise late rows').toBeGreaterThan(10);
       });
     }
+  }
+});
+
+describe('projections and filters without a window', () => {
+  // Append-only and without a window: every row that passes the filter comes out, late or not, in arrival order.
+  const SELECT = `k, i * 2 + 1 AS i2, d / 2 AS d2, m + 1 AS m1, ts, k IS NULL AS kn,
+    CASE WHEN i > 0 THEN 'pos' ELSE 'neg' END AS sign, i % 7 AS r, ABS(i) AS ai, COALESCE(k, 'none') AS kc, -b AS nb, f`;
+  for (const where of [undefined, "i > -500 AND (k IS NULL OR k <> 'b')"]) {
+    it(where ? `with WHERE ${where}` : 'without WHERE', async () => {
+      for (const seed of [41, 42]) {
+        const rows = genStream({ seed, n: 300, delayMs: DELAY_MS, stepMaxMs: 200, lateP: 0.2, lateMaxMs: 60_000 });
+        await oracle.load(rows);
+        const expected = await oracle.project(SELECT, where);
+        const engine = await memoryEngine(DELAY_MS);
+        try {
+          const q = engine.query(`SELECT ${SELECT} FROM t${where ? ` WHERE ${where}` : ''}`);
+          const rng = new Rng(seed);
+          const src = engine.source('t');
+          let at = 0;
+          const pushed = pushRows(rows, rng);
+          for (const size of randomCuts(rows.length, rng, 50)) {
+            await src.push(pushed.slice(at, (at += size)));
+          }
+          await src.end();
+          const changes = await collect(q);
+          expect(changes.every((c) => c.op === '+I')).toBe(true);
+          expect(changes.map((c) => normalizeRow(c.row))).toEqual(expected);
+          expect(q.lateRowsDropped).toBe(0);
+        } finally {
+          await engine.close();
+        }
+      }
+    });
   }
 });
 

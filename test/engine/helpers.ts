@@ -346,6 +346,11 @@ export class DuckOracle {
     return rows.map((r) => Number(r['idx']));
   }
 
+  /** A projection with a filter over every loaded row, in arrival order. */
+  async project(select: string, where?: string): Promise<Record<string, unknown>[]> {
+    return this.all(`SELECT ${select} FROM ${this.view(1000)}${where ? ` WHERE ${where}` : ''} ORDER BY idx`);
+  }
+
   async all(sql: string): Promise<Record<string, unknown>[]> {
     const reader = await this.conn.runAndReadAll(sql);
     return reader.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));

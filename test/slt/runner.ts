@@ -282,14 +282,17 @@ export class SltFile {
   }
 
   private async queryError(record: SltRecord & { kind: 'query-error' }): Promise<void> {
-    let rows: string[];
+    let rows: string[] | undefined;
     try {
       const q = this.eng.query(record.sql, { name: `slt_${++this.counter}` });
-      rows = (await collect(q)).map(renderChange);
+      // Rows of a memory table never end here: an accepted query over one is the answer already.
+      if (scanOf(this.plan(this.eng, record.sql).plan).options['connector'] === 'memory') await q.stop();
+      else rows = (await collect(q)).map(renderChange);
     } catch (e) {
       this.checkError(record, record.error, e);
       return;
     }
+    if (!rows) throw new Error(`expected error ${record.error.code}, but the query was accepted`);
     throw new Error(`expected error ${record.error.code}, but the query succeeded with ${rows.length} rows:\n${rows.join('\n')}`);
   }
 
