@@ -72,7 +72,10 @@ const scanMs = performance.now() - scanStart;
 await backend.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
-const commitMs = median(times);
-console.log(`commit of ${ROWS} changed rows (50% updates, 50% inserts), median of ${EPOCHS}: ${commitMs.toFixed(0)} ms`);
-console.log(`  = ${((ROWS / commitMs) * 1000 / 1e6).toFixed(2)} M rows/s; all commits: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
-console.log(`scan of ${scanned} rows: ${scanMs.toFixed(0)} ms = ${((scanned / scanMs) * 1000 / 1e6).toFixed(2)} M rows/s`);
+const rate = (rows, ms) => `${((rows / ms) * 1000 / 1e6).toFixed(2)} M rows/s`;
+const [commitMs, bestMs] = [median(times), Math.min(...times)];
+console.log(`commit of ${ROWS} changed rows (half updates, half inserts), ${EPOCHS} epochs:`);
+console.log(`  median ${commitMs.toFixed(0)} ms = ${rate(ROWS, commitMs)}`);
+console.log(`  best ${bestMs.toFixed(0)} ms = ${rate(ROWS, bestMs)}`);
+console.log(`  each: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
+console.log(`scan of ${scanned} rows: ${scanMs.toFixed(0)} ms = ${rate(scanned, scanMs)}`);

@@ -8,7 +8,8 @@ import { STORAGE_BYTES, storageOf } from './duckdb-types.ts';
 /** Rows per DuckDB data chunk (the standard vector size, 2048). */
 export const CHUNK_ROWS = duckdb.vector_size();
 
-const NO_ROWS_VALID = new Uint8Array(CHUNK_ROWS / 8);
+/** Zeros for a whole vector of the widest values: validity bits (all NULL) and empty values. */
+const ZEROS = new Uint8Array(CHUNK_ROWS * 16);
 
 /** Writes rows [start, start + n) of `col` (typed per arrow-types.ts) into `vector`; n ≤ CHUNK_ROWS. */
 export function writeColumn(vector: duckdb.Vector, col: A.Data, type: SqlType, start: number, n: number): void {
@@ -23,7 +24,9 @@ export function writeColumn(vector: duckdb.Vector, col: A.Data, type: SqlType, s
     case 'int32':
     case 'int64':
       // DECIMAL(p ≤ 18) arrives as Decimal128 words and is kept narrower by DuckDB.
-      if (type.id === 'DECIMAL') return writeBytes(vector, narrowDecimals(col.values as Uint32Array, storage, start, n));
+      if (type.id === 'DECIMAL') {
+        return writeBytes(vector, narrowDecimals(col.values as Uint32Array, storage, start, n));
+      }
       return copyFixed(vector, col.values as ArrayBufferView, STORAGE_BYTES[storage], start, n);
     case 'int128':
     case 'float64':
@@ -31,10 +34,15 @@ export function writeColumn(vector: duckdb.Vector, col: A.Data, type: SqlType, s
   }
 }
 
-/** Marks the first n rows of `vector` NULL (non-key columns of staged removals). */
-export function writeNulls(vector: duckdb.Vector, n: number): void {
+/**
+ * Marks the first n rows of `vector` NULL (non-key columns of staged removals). The values are zeroed too:
+ * a reset chunk still holds the previous rows' string entries, and although DuckDB skips NULL rows, a
+ * dangling string pointer read by mistake would crash the process instead of raising.
+ */
+export function writeNulls(vector: duckdb.Vector, type: SqlType, n: number): void {
+  duckdb.copy_data_to_vector(vector, 0, ZEROS.buffer, 0, n * STORAGE_BYTES[storageOf(type)]);
   duckdb.vector_ensure_validity_writable(vector);
-  duckdb.copy_data_to_vector_validity(vector, 0, NO_ROWS_VALID.buffer, 0, Math.ceil(n / 8));
+  duckdb.copy_data_to_vector_validity(vector, 0, ZEROS.buffer, 0, Math.ceil(n / 8));
 }
 
 /** Writes raw little-endian values (already in DuckDB's layout) into the start of `vector`. */
@@ -86,7 +94,12 @@ function bitsToBytes(bitmap: Uint8Array, from: number, n: number): Uint8Array {
 }
 
 /** Decimal128 words (4 little-endian uint32 per value) → DuckDB's int16/int32/int64 unscaled values. */
-function narrowDecimals(words: Uint32Array, storage: 'int16' | 'int32' | 'int64', start: number, n: number): ArrayBufferView {
+function narrowDecimals(
+  words: Uint32Array,
+  storage: 'int16' | 'int32' | 'int64',
+  start: number,
+  n: number,
+): ArrayBufferView {
   if (storage === 'int64') {
     const out = new Uint32Array(n * 2);
     for (let i = 0; i < n; i++) {

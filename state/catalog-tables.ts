@@ -14,9 +14,12 @@ const CHECKPOINT_HISTORY = 10;
 const CATALOG_DDL = [
   `CREATE TABLE tidemark_meta ("key" VARCHAR PRIMARY KEY, "value" VARCHAR NOT NULL)`,
   `CREATE TABLE tidemark_checkpoints (epoch BIGINT PRIMARY KEY, committed_at TIMESTAMP NOT NULL)`,
-  `CREATE TABLE tidemark_queries (name VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)`,
-  `CREATE TABLE tidemark_tables (table_name VARCHAR PRIMARY KEY, query VARCHAR, operator VARCHAR NOT NULL, name VARCHAR NOT NULL)`,
-  `CREATE TABLE tidemark_positions (query VARCHAR, source VARCHAR, "position" VARCHAR NOT NULL, watermark DOUBLE NOT NULL, PRIMARY KEY (query, source))`,
+  `CREATE TABLE tidemark_queries (name VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL,
+     created_at TIMESTAMP NOT NULL)`,
+  `CREATE TABLE tidemark_tables (table_name VARCHAR PRIMARY KEY, query VARCHAR, operator VARCHAR NOT NULL,
+     name VARCHAR NOT NULL)`,
+  `CREATE TABLE tidemark_positions (query VARCHAR, source VARCHAR, "position" VARCHAR NOT NULL,
+     watermark DOUBLE NOT NULL, PRIMARY KEY (query, source))`,
   `CREATE TABLE tidemark_sinks (query VARCHAR, sink VARCHAR, marker VARCHAR NOT NULL, PRIMARY KEY (query, sink))`,
   `CREATE TABLE tidemark_accepted (source VARCHAR PRIMARY KEY, "rows" BIGINT NOT NULL)`,
 ];
@@ -48,8 +51,10 @@ export async function ensureCatalog(connection: DuckDBConnection, dir: string): 
     code: 'state-layout',
     message:
       found === undefined
-        ? `state directory "${dir}" holds a DuckDB database that is not Tidemark state (no layout version in tidemark_meta)`
-        : `state directory "${dir}" has state layout version ${String(found)}; this Tidemark reads version ${LAYOUT_VERSION}`,
+        ? `state directory "${dir}" holds a DuckDB database that is not Tidemark state ` +
+          `(no layout version in tidemark_meta)`
+        : `state directory "${dir}" has state layout version ${String(found)}; ` +
+          `this Tidemark reads version ${LAYOUT_VERSION}`,
     hint: 'open it with the Tidemark version that wrote it, or start over in a new state directory',
   });
 }

@@ -14,14 +14,8 @@ import {
   storedFingerprint,
   writeCheckpoint,
 } from './catalog-tables.ts';
-import {
-  createStageSql,
-  createTableSql,
-  describeTable,
-  DuckDBStateTable,
-  expectedLayout,
-  layoutMismatch,
-} from './duckdb-state-table.ts';
+import { DuckDBStateTable } from './duckdb-state-table.ts';
+import { createStageSql, createTableSql, describeTable, layoutMismatch, layoutOf } from './state-table-sql.ts';
 
 /**
  * Opens (creating if needed) the state directory `dir` and its `state.duckdb`. Refuses, with a
@@ -72,7 +66,9 @@ class DuckDBBackend implements StateBackend {
         throw new TidemarkError({
           code: 'state-mismatch',
           message: `the state of query "${query}" in "${this.db.dir}" was written by a different query`,
-          hint: `the query "${query}" changed since its state was written; rerun with --fresh (or onStateMismatch: 'discard') to start it over`,
+          hint:
+            `the query "${query}" changed since its state was written; ` +
+            `rerun with --fresh (or onStateMismatch: 'discard') to start it over`,
         });
       }
       // A changed query starts over; a new name may find tables left by a run that never committed.
@@ -87,10 +83,10 @@ class DuckDBBackend implements StateBackend {
     return this.exclusive(async () => {
       const spec = { table: `state_${operatorId}_${name}`, stage: `tidemark_stage_${this.stageCount}`, schema, key };
       checkKey(spec.table, schema, key);
-      const expected = expectedLayout(spec);
+      const expected = layoutOf(spec);
       const open = this.tables.get(spec.table);
       if (open) {
-        const found = expectedLayout(open.spec);
+        const found = layoutOf(open.spec);
         if (found !== expected) throw layoutMismatch(spec.table, found, expected);
         return open;
       }
@@ -115,7 +111,9 @@ class DuckDBBackend implements StateBackend {
   commit(record: CheckpointRecord): Promise<void> {
     return this.exclusive(async () => {
       if (!Number.isSafeInteger(record.epoch) || (this.lastEpoch !== undefined && record.epoch <= this.lastEpoch)) {
-        throw new InternalError(`checkpoint epoch ${record.epoch} does not follow the committed epoch ${this.lastEpoch}`);
+        throw new InternalError(
+          `checkpoint epoch ${record.epoch} does not follow the committed epoch ${this.lastEpoch}`,
+        );
       }
       const tables = [...this.tables.values()];
       const changes = tables.map((t) => t.takeStaged());

@@ -83,7 +83,9 @@ class ColumnAccumulator {
     const data = duckdb.vector_get_data(vector, n * this.width);
     if (this.storage === 'string') this.appendStrings(data, valid, at, n);
     else if (this.storage === 'bool') packBools(data, this.values, at, n);
-    else if (this.type.id === 'DECIMAL' && this.storage !== 'int128') widenDecimals(data, this.storage, this.values, at, n);
+    else if (this.type.id === 'DECIMAL' && this.storage !== 'int128') {
+      widenDecimals(data, this.storage, this.values, at, n);
+    }
     else this.values.set(data.subarray(0, n * this.width), at * this.width);
   }
 
@@ -93,7 +95,8 @@ class ColumnAccumulator {
     const common = { length, nullCount, nullBitmap: nullCount > 0 ? nullBitmap : undefined };
     if (this.offsets) {
       const valueOffsets = this.offsets.subarray(0, length + 1);
-      return A.makeData({ ...common, type: this.arrowType as A.Utf8, valueOffsets, data: this.values.subarray(0, this.bytesUsed) });
+      const data = this.values.subarray(0, this.bytesUsed);
+      return A.makeData({ ...common, type: this.arrowType as A.Utf8, valueOffsets, data });
     }
     const used = this.storage === 'bool' ? Math.ceil(length / 8) : length * this.arrowWidth();
     // A short last batch gets its own buffer rather than pinning one sized for a full batch.

@@ -211,6 +211,28 @@ describe('projections and filters without a window', () => {
   }
 });
 
+describe('timestamps before 1970', () => {
+  // Windows are aligned to the epoch on both sides of it: -10 s .. 0 is a window, not -5 s .. 5 s.
+  for (const sizeMs of [1000, 10_000]) {
+    it(`streams crossing the epoch, ${sizeMs} ms windows`, async () => {
+      for (const seed of [51, 52]) {
+        const rows = genStream({
+          seed,
+          n: 300,
+          delayMs: DELAY_MS,
+          stepMaxMs: stepFor(sizeMs, 300),
+          snapMs: sizeMs,
+          lateP: 0.1,
+          lateMaxMs: 3 * sizeMs,
+          startMs: -8 * sizeMs,
+        });
+        expect(rows.some((r) => r.ts < 0) && rows.some((r) => r.ts > 0)).toBe(true);
+        await runAgainstOracle({ c: CASES[0]!, sizeMs, seed, form: 'tvf', rows });
+      }
+    });
+  }
+});
+
 describe('VARCHAR order', () => {
   // DuckDB, Spark and Flink order strings by code point (UTF-8 bytes): '\uff61' < '😀' (U+1F600), although
   // JavaScript's UTF-16 comparison puts the surrogate pair first.
@@ -234,6 +256,12 @@ describe('BIGINT values beyond 2^53', () => {
       const rows = genStream({ seed, n: 300, delayMs: DELAY_MS, stepMaxMs: stepFor(10_000, 300), bigBeyond53: true, lateP: 0.1, lateMaxMs: 30_000 });
       await runAgainstOracle({ c, sizeMs: 10_000, seed, form: 'tvf', rows });
     }
+  });
+
+  it('in a WHERE comparison', async () => {
+    const c: AggCase = { name: 'WHERE over BIGINT beyond 2^53', keys: ['k'], aggs: ['COUNT(*) AS c', 'MAX(i) AS mxi'], where: 'big > 0' };
+    const rows = genStream({ seed: 12, n: 200, delayMs: DELAY_MS, stepMaxMs: stepFor(10_000, 200), bigBeyond53: true });
+    await runAgainstOracle({ c, sizeMs: 10_000, seed: 12, form: 'tvf', rows });
   });
 
   it('as a grouping key', async () => {

@@ -176,7 +176,7 @@ export function genStream(o: StreamOptions): Row[] {
       const up = Math.ceil(ts / o.snapMs) * o.snapMs;
       if (up <= clock) ts = up;
     }
-    if (rng.chance(0.05) && maxTs > -Infinity) ts = Math.max(ts, maxTs - o.delayMs); // exactly at the watermark
+    if (rng.chance(0.05) && maxTs > -Infinity) ts = maxTs - o.delayMs; // exactly at the watermark: on time
     if (o.lateP && rng.chance(o.lateP)) ts = clock - rng.int(0, o.lateMaxMs ?? o.delayMs * 4);
     maxTs = Math.max(maxTs, ts);
     rows.push({
@@ -326,8 +326,8 @@ export class DuckOracle {
   /** The loaded rows with Tidemark's column types and the tumbling window of `sizeMs` (epoch-aligned). */
   private view(sizeMs: number): string {
     return `(SELECT k, ki, f, i, b, big, d, CAST(m_txt AS DECIMAL(10,2)) AS m, s, late, idx,
-        epoch_ms(ts_ms) AS ts, epoch_ms(ts_ms - ts_ms % ${sizeMs}) AS window_start,
-        epoch_ms(ts_ms - ts_ms % ${sizeMs} + ${sizeMs}) AS window_end FROM t_raw)`;
+        epoch_ms(ts_ms) AS ts, epoch_ms(ts_ms - ((ts_ms % ${sizeMs}) + ${sizeMs}) % ${sizeMs}) AS window_start,
+        epoch_ms(ts_ms - ((ts_ms % ${sizeMs}) + ${sizeMs}) % ${sizeMs} + ${sizeMs}) AS window_end FROM t_raw)`;
   }
 
   /** The final result of the case over the loaded, non-late rows. */
@@ -382,7 +382,7 @@ export function stringify(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
 }
 
-export function close(a: unknown, b: unknown, relTol = 1e-9): boolean {
+export function approxEqual(a: unknown, b: unknown, relTol = 1e-9): boolean {
   if (typeof a !== 'number' || typeof b !== 'number') return false;
   return Math.abs(a - b) <= relTol * Math.max(1, Math.abs(a), Math.abs(b));
 }
@@ -403,7 +403,7 @@ export function expectSameRows(
   const act = sortRows(actual);
   const exp = sortRows(expected);
   for (let n = 0; n < Math.min(act.length, exp.length); n++) {
-    for (const col of approx) if (close(act[n]![col], exp[n]![col])) act[n]![col] = exp[n]![col];
+    for (const col of approx) if (approxEqual(act[n]![col], exp[n]![col])) act[n]![col] = exp[n]![col];
   }
   expect(act, label).toEqual(exp);
 }
@@ -416,11 +416,6 @@ export async function collect(q: StreamingQuery): Promise<Change[]> {
   const out: Change[] = [];
   for await (const c of q) out.push(c);
   return out;
-}
-
-/** Starts reading now; the promise settles when the changelog ends. */
-export function collectInBackground(q: StreamingQuery): Promise<Change[]> {
-  return collect(q);
 }
 
 /** Pushes `rows` cut into consecutive pushes of the given sizes. */

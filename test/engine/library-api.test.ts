@@ -109,7 +109,9 @@ describe('bad rows', () => {
     const src = engine.source('clicks');
     const good = { user_id: 'a', url: '/', event_time: '2026-01-01 10:00:01' };
 
-    const unparsable = await pushError(engine, [good, good, { user_id: 'b', event_time: 'yesterday' }]);
+    // A rejected push leaves no trace, not even in the watermark: the 11:00 row would close 10:00-10:10.
+    const future = { user_id: 'f', url: '/', event_time: '2026-01-01 11:00:00' };
+    const unparsable = await pushError(engine, [good, future, { user_id: 'b', event_time: 'yesterday' }]);
     expect(unparsable.code).toBe('bad-row');
     expect(unparsable.message).toMatch(/row 2/);
     expect(unparsable.message).toMatch(/event_time/);
@@ -126,12 +128,15 @@ describe('bad rows', () => {
     expect(wrongType.message).toMatch(/"n"|\bn\b/);
 
     expect(src.accepted).toBe(0);
+    await src.push([]);
+    expect(src.accepted).toBe(0);
     await src.push({ user_id: 'z', url: '/', event_time: '2026-01-01 10:00:03' });
     expect(src.accepted).toBe(1);
     await src.end();
     const rows = (await collect(q)).map((c) => c.row);
     expect(rows.map((r) => [r['user_id'], r['clicks']])).toEqual([['z', 1]]);
     expect(q.lateRowsDropped).toBe(0);
+    expect(src.accepted).toBe(1);
   });
 
   it('in pushed Arrow data reject the push too', async () => {
@@ -150,12 +155,13 @@ describe('bad rows', () => {
 describe('SQL errors', () => {
   it('throw a TidemarkError from query() itself, with a code and line:column', async () => {
     const engine = await clicksEngine();
-    const bad = [
-      `SELECT window_start, COUNT(*)\nFROM TABLE(TUMBLE(TABLE clickz, DESCRIPTOR(event_time), INTERVAL '10' MINUTES))\nGROUP BY window_start, window_end`,
-      `SELECT window_start, window_end, user_idd, COUNT(*)\n  FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '10' MINUTES))\n  GROUP BY window_start, window_end, user_idd`,
-      `SELECT window_start, COUNT(* FROM clicks`,
+    // Each statement with the text the error must point at (any of its occurrences).
+    const bad: [string, string][] = [
+      [`SELECT window_start, COUNT(*)\nFROM TABLE(TUMBLE(TABLE clickz, DESCRIPTOR(event_time), INTERVAL '10' MINUTES))\nGROUP BY window_start, window_end`, 'clickz'],
+      [`SELECT window_start, window_end, user_idd, COUNT(*)\n  FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '10' MINUTES))\n  GROUP BY window_start, window_end, user_idd`, 'user_idd'],
+      [`SELECT window_start, COUNT(* FROM clicks`, 'FROM'],
     ];
-    for (const sql of bad) {
+    for (const [sql, culprit] of bad) {
       let thrown: unknown;
       let returned: unknown;
       try {
@@ -167,7 +173,8 @@ describe('SQL errors', () => {
       expect(thrown, sql).toBeInstanceOf(TidemarkError);
       const err = thrown as TidemarkError;
       expect(err.code, sql).toMatch(/^[a-z]+(-[a-z]+)*$/);
-      expect(err.message, sql).toMatch(/\b\d+:\d+\b/);
+      const spots = sql.split('\n').flatMap((line, n) => [...line.matchAll(new RegExp(culprit, 'g'))].map((m) => `:${n + 1}:${m.index! + 1}`));
+      expect(spots.some((spot) => err.message.includes(spot)), `${err.message}\nshould point at ${culprit}: one of ${spots.join(' ')}`).toBe(true);
     }
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createEngine, type Engine } from '../../index.ts';
+import { createEngine, type Engine, type SourceHandle } from '../../index.ts';
 import { OperatorError } from '../../executor/operator.ts';
 import { StreamingQuery } from '../../executor/session/streaming-query.ts';
 import { fileTableSink } from '../../executor/sinks/file-table-sink.ts';
@@ -101,8 +101,7 @@ export function renderValue(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString().replace('T', ' ').replace('Z', '');
   if (typeof v === 'string') return v === '' ? '(empty)' : v;
-  if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v);
-  return String(v); // boolean, bigint
+  return String(v); // number (String(-0) is '0'), boolean, bigint
 }
 
 function typeLetter(t: SqlType): string {
@@ -322,7 +321,9 @@ export class SltFile {
     const rows = readRows(source);
     const half = Math.ceil(rows.length / 2);
     const dir = await mkdtemp(join(tmpdir(), 'tidemark-slt-'));
+    const skip = source.options['format.on-error'] === 'skip';
     const out: Change[] = [];
+    let accepted = 0;
     try {
       for (const [from, to] of [[0, half], [half, rows.length]] as const) {
         const last = to === rows.length;
@@ -331,8 +332,9 @@ export class SltFile {
           for (const d of this.declared) await this.exec(engine, d.table?.name === source.name ? memoryDdl(d.text) : d.text, false);
           const q = engine.query(sql, { name: 'golden' });
           const src = engine.source(source.name);
-          if (src.accepted !== from) throw new Error(`after the restart, source "${source.name}" reports ${src.accepted} rows accepted, expected ${from}`);
-          for (let i = from; i < to; i += BATCH_ROWS) await src.push(rows.slice(i, Math.min(i + BATCH_ROWS, to)));
+          if (src.accepted !== accepted) throw new Error(`after the restart, source "${source.name}" reports ${src.accepted} rows accepted, expected ${accepted}`);
+          for (let i = from; i < to; i += BATCH_ROWS) await push(src, rows.slice(i, Math.min(i + BATCH_ROWS, to)), skip);
+          accepted = src.accepted;
           if (last) await src.end();
           await q.drain();
           if (!last) await engine.checkpoint();
@@ -346,6 +348,22 @@ export class SltFile {
       await rm(dir, { recursive: true, force: true });
     }
     return out;
+  }
+}
+
+/** Pushes rows; for a table that skips bad rows, a rejected batch is pushed again row by row without them. */
+async function push(src: SourceHandle, rows: Record<string, unknown>[], skip: boolean): Promise<void> {
+  try {
+    await src.push(rows);
+  } catch (e) {
+    if (!skip || errorCode(e) !== 'bad-row') throw e;
+    for (const row of rows) {
+      try {
+        await src.push([row]);
+      } catch (e2) {
+        if (errorCode(e2) !== 'bad-row') throw e2;
+      }
+    }
   }
 }
 

@@ -202,6 +202,20 @@ describe('staged changes', () => {
     expect(await scanRows(table, counts)).toEqual([kv(2, 4), kv(3, 3), kv(4, 3), kv(6, 2)]);
   });
 
+  it('removes keys from a table with columns of every type after staging upserts in the same epoch', async () => {
+    const schema = schemaOf({ k: BIGINT, name: VARCHAR, flag: BOOLEAN, d: decimal(9, 2), at: TIMESTAMP });
+    const backend = await backendIn(tempDir());
+    const table = await backend.table('q_op', 'wide', schema, ['k']);
+    const row = (k: number): Row => ({ k: BigInt(k), name: `longer than twelve bytes ${k}`, flag: true, d: 1n, at: 0n });
+    const all = Array.from({ length: 5000 }, (_, i) => row(i));
+    table.upsert(batchOf(schema, all));
+    await backend.commit(record(1));
+    table.upsert(batchOf(schema, all.slice(0, 3000)));
+    table.remove(batchOf(schemaOf({ k: BIGINT }), all.slice(1000).map((r) => ({ k: r.k }))));
+    await backend.commit(record(2));
+    expect(await scanRows(table, schema)).toEqual(all.slice(0, 1000));
+  });
+
   it('keeps the last of repeated keys inside one batch', async () => {
     const backend = await backendIn(tempDir());
     const table = await backend.table('q_op', 'counts', counts, ['k']);
@@ -227,11 +241,24 @@ describe('staged changes', () => {
     const row = (user: string, window: bigint, n = 1n): Row => ({ user, window, n });
     table.upsert(batchOf(schema, [row('b', 5n), row('a', 7n), row('b', -5n), row('a', 1n), row('B', 0n)]));
     await backend.commit(record(1));
-    expect(await scanRows(table, schema)).toEqual([row('B', 0n), row('a', 1n), row('a', 7n), row('b', -5n), row('b', 5n)]);
+    expect(await scanRows(table, schema)).toEqual([
+      row('B', 0n),
+      row('a', 1n),
+      row('a', 7n),
+      row('b', -5n),
+      row('b', 5n),
+    ]);
     table.upsert(batchOf(schema, [row('a', 7n, 2n), row('a', 5n, 2n)]));
-    table.remove(batchOf(schemaOf({ window: TIMESTAMP, user: VARCHAR }), [{ window: 5n, user: 'b' }, { window: 5n, user: 'B' }]));
+    const keys = schemaOf({ window: TIMESTAMP, user: VARCHAR }); // key columns in another order
+    table.remove(batchOf(keys, [{ window: 5n, user: 'b' }, { window: 5n, user: 'B' }]));
     await backend.commit(record(2));
-    expect(await scanRows(table, schema)).toEqual([row('B', 0n), row('a', 1n), row('a', 5n, 2n), row('a', 7n, 2n), row('b', -5n)]);
+    expect(await scanRows(table, schema)).toEqual([
+      row('B', 0n),
+      row('a', 1n),
+      row('a', 5n, 2n),
+      row('a', 7n, 2n),
+      row('b', -5n),
+    ]);
   });
 
   it('stores tables whose columns are all key columns', async () => {
@@ -368,7 +395,9 @@ describe('registerQuery', () => {
     const err = await backend.registerQuery('q1', 'fp2', 'error').catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: 'state-mismatch',
-      hint: `the query "q1" changed since its state was written; rerun with --fresh (or onStateMismatch: 'discard') to start it over`,
+      hint:
+        'the query "q1" changed since its state was written; ' +
+        "rerun with --fresh (or onStateMismatch: 'discard') to start it over",
     });
     expect((err as Error).message).toContain('"q1"');
   });

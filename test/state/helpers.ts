@@ -49,7 +49,8 @@ function columnOf(type: SqlType, values: readonly Value[]): A.Data {
   if (type.id === 'DECIMAL') return decimalColumn(type, values as readonly (bigint | null)[]);
   if (type.id === 'TIMESTAMP') {
     const ms = new BigInt64Array(values.map((v) => (v === null ? 0n : BigInt(v as bigint))));
-    return A.makeData({ type: new A.TimestampMillisecond(), length: values.length, nullCount: nulls(values), nullBitmap: validity(values), data: ms });
+    const type = new A.TimestampMillisecond();
+    return A.makeData({ type, length: values.length, nullCount: nulls(values), nullBitmap: validity(values), data: ms });
   }
   return A.vectorFromArray(values as unknown[], arrowType(type)).data[0]!;
 }

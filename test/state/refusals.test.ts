@@ -97,7 +97,8 @@ describe('refused state directories', () => {
   it('refuses another state layout version, naming both', async () => {
     const dir = tempDir();
     await (await openDuckDBBackend(dir)).close();
-    await withDuckDB(path.join(dir, 'state.duckdb'), `UPDATE tidemark_meta SET "value" = '2' WHERE "key" = 'layout_version'`);
+    const file = path.join(dir, 'state.duckdb');
+    await withDuckDB(file, `UPDATE tidemark_meta SET "value" = '2' WHERE "key" = 'layout_version'`);
     const err = await refusal(dir);
     expect(err).toMatchObject({ code: 'state-layout' });
     expect(err.message).toContain('layout version 2; this Tidemark reads version 1');
