@@ -2,6 +2,7 @@
 import type { Expr, SelectStmt } from '../parser/ast.ts';
 import type { Diagnostic } from '../parser/errors.ts';
 import { AGGREGATES, ExprBinder, type Rewrite } from './bind-expr.ts';
+import { sliceSpan } from './bind-ddl.ts';
 import { type BindContext, bindProjection } from './bind-select.ts';
 import { type Bound, WINDOW_FUNCTIONS, applyWindow, unsupportedWindow } from './bind-window.ts';
 import { type AggCall, type BoundExpr, aggToString, exprToString } from './bound-expr.ts';
@@ -55,8 +56,9 @@ export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindConte
   };
   for (const g of stmt.groupBy) {
     if (g === groupWindow) {
-      groupBy.push(windowRef('window_start'), windowRef('window_end'));
-      groupKeys.push('$window_start', '$window_end');
+      // window_time is a function of the window; grouping by it lets TUMBLE_ROWTIME be selected.
+      groupBy.push(windowRef('window_start'), windowRef('window_end'), windowRef('window_time'));
+      groupKeys.push('$window_start', '$window_end', '$window_time');
       continue;
     }
     const b = keyBinder.bind(g);
@@ -107,10 +109,26 @@ export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindConte
         return i >= 0 ? ref(groupBy.length + i) : null;
       }
       const aux = GROUP_WINDOW_AUX[name];
-      if (aux && groupWindow) {
-        const i = groupKeys.indexOf(`$${aux}`);
-        if (i >= 0) return ref(i);
-        if (aux === 'window_time') return null;
+      if (aux) {
+        if (!groupWindow) {
+          errors.push({ code: 'bad-argument', message: `${name}() needs GROUP BY TUMBLE(...)`, span: e.span, hint: `add TUMBLE(${e.args[0] ? 'time_attribute' : ''}, size) to GROUP BY, or use a window TVF's ${aux}` });
+          return null;
+        }
+        const bad = e.args.map((a) => (a.kind === 'column' ? input.scope.resolve(a.name, a.table) : 0)).find((r) => typeof r !== 'number');
+        if (bad !== undefined) {
+          errors.push(bad as Diagnostic);
+          return null;
+        }
+        if (astKey({ ...e, name: groupWindow.name }) !== astKey(groupWindow)) {
+          errors.push({
+            code: 'bad-argument',
+            message: `${name}() must take the same arguments as the GROUP BY window`,
+            span: e.span,
+            hint: `the query groups by ${sliceSpan(ctx.text, ctx.start, groupWindow.span)}`,
+          });
+          return null;
+        }
+        return ref(groupKeys.indexOf(`$${aux}`));
       }
     }
     if (e.kind === 'column') {

@@ -1,5 +1,5 @@
 // The physical plan: the optimized logical plan as operator specs with stable ids, ready to instantiate.
-import { InternalError } from '../parser/errors.ts';
+import { TidemarkError } from '../parser/errors.ts';
 import type { AggCall, BoundExpr } from './bound-expr.ts';
 import type { TableDef } from './catalog.ts';
 import type { LogicalPlan, WindowGroup, WindowSpec } from './logical-plan.ts';
@@ -65,7 +65,12 @@ export function toPhysical(plan: LogicalPlan, query: string): OperatorSpec {
         return { kind: 'tumbling-aggregate', id: id('tumbling-aggregate'), schema: p.schema, input, window: p.window, groups: p.groups, aggregates: p.aggregates };
       }
       case 'aggregate':
-        throw new InternalError('an aggregate that is not per window reached the physical planner');
+        // The binder admits GROUP BY only over a window; what still cannot fuse is a filter between them.
+        throw new TidemarkError({
+          code: 'unsupported',
+          message: 'this GROUP BY over a window cannot run per window yet',
+          hint: 'filter on window_start/window_end in HAVING, and on other columns in WHERE',
+        });
     }
   };
   return build(plan);

@@ -29,7 +29,7 @@ export async function openDuckDBBackend(dir: string): Promise<StateBackend> {
     await ensureCatalog(db.connection, dir);
     return new DuckDBBackend(db, await lastCommittedEpoch(db.connection));
   } catch (err) {
-    db.close();
+    await db.close();
     throw err;
   }
 }
@@ -102,7 +102,7 @@ class DuckDBBackend implements StateBackend {
       }
       await connection.run(createStageSql(spec));
       this.stageCount++;
-      const table = new DuckDBStateTable(this.db.instance, spec);
+      const table = new DuckDBStateTable(this.db, spec);
       this.tables.set(spec.table, table);
       return table;
     });
@@ -135,7 +135,7 @@ class DuckDBBackend implements StateBackend {
   close(): Promise<void> {
     return this.exclusive(async () => {
       this.closed = true;
-      this.db.close();
+      await this.db.close();
     });
   }
 

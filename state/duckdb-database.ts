@@ -3,17 +3,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type JS } from '@duckdb/node-api';
-import { TidemarkError } from '../parser/errors.ts';
+import { InternalError, TidemarkError } from '../parser/errors.ts';
 
 export const DATABASE_FILE = 'state.duckdb';
 
 /**
- * Two threads: set-based commits use both cores. The memory limit stops DuckDB from sizing its buffer pool
- * at 80 % of RAM. Extensions are never fetched: the ones Tidemark uses are built in, and a network
- * attempt would only stall.
+ * One thread: on a 2-core machine a second one made each 100k-row commit cost ~60 % more CPU without
+ * making it faster, and the engine's own thread needs the other core. The memory limit stops DuckDB from
+ * sizing its buffer pool at 80 % of RAM. Extensions are never fetched: the ones Tidemark uses are built
+ * in, and a network attempt would only stall.
  */
 const INSTANCE_OPTIONS: Readonly<Record<string, string>> = {
-  threads: '2',
+  threads: '1',
   memory_limit: '1GB',
   autoinstall_known_extensions: 'false',
   autoload_known_extensions: 'false',
@@ -26,13 +27,57 @@ const INSTANCE_OPTIONS: Readonly<Record<string, string>> = {
  */
 const openDirs = new Set<string>();
 
-export interface StateDatabase {
-  /** The directory as the caller named it, for messages. */
-  readonly dir: string;
-  readonly instance: DuckDBInstance;
-  /** The connection for catalog work and commits; scans open their own. */
-  readonly connection: DuckDBConnection;
-  close(): void;
+/** The open database of a state directory: one instance, a main connection, and connections for scans. */
+export class StateDatabase {
+  private readonly scans = new Set<DuckDBConnection>();
+  private open = true;
+
+  constructor(
+    /** The directory as the caller named it, for messages. */
+    readonly dir: string,
+    private readonly realDir: string,
+    private readonly instance: DuckDBInstance,
+    /** The connection for catalog work and commits. */
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  get closed(): boolean {
+    return !this.open;
+  }
+
+  /** Another connection, for a scan; give it back with disconnect(). */
+  async connect(): Promise<DuckDBConnection> {
+    if (!this.open) throw new InternalError(`the state database of "${this.dir}" is closed`);
+    const connection = await this.instance.connect();
+    this.scans.add(connection);
+    return connection;
+  }
+
+  disconnect(connection: DuckDBConnection): void {
+    connection.closeSync();
+    this.scans.delete(connection);
+  }
+
+  /**
+   * Checkpoints, then closes every connection and the instance. A result still held by an unfinished scan
+   * keeps DuckDB's database alive until it is garbage-collected, and DuckDB writes a checkpoint when it
+   * finally shuts down: doing that here first leaves it nothing to write into a file reopened meanwhile.
+   */
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    for (const connection of this.scans) {
+      connection.interrupt();
+      connection.closeSync();
+    }
+    try {
+      await this.connection.run('CHECKPOINT');
+    } finally {
+      this.connection.closeSync();
+      this.instance.closeSync();
+      openDirs.delete(this.realDir);
+    }
+  }
 }
 
 export async function openStateDatabase(dir: string): Promise<StateDatabase> {
@@ -54,22 +99,12 @@ export async function openStateDatabase(dir: string): Promise<StateDatabase> {
     } catch (err) {
       throw openError(dir, errorMessage(err), existed);
     }
-    let connection: DuckDBConnection;
     try {
-      connection = await instance.connect();
+      return new StateDatabase(dir, realDir, instance, await instance.connect());
     } catch (err) {
       instance.closeSync();
       throw err;
     }
-    let open = true;
-    const close = (): void => {
-      if (!open) return;
-      open = false;
-      connection.closeSync();
-      instance.closeSync();
-      openDirs.delete(realDir);
-    };
-    return { dir, instance, connection, close };
   } catch (err) {
     openDirs.delete(realDir);
     throw err;

@@ -1,14 +1,7 @@
 // One operator state table in DuckDB: stages Arrow batches in memory, applies them set-based at commit,
 // and reads the committed rows back as Arrow batches.
 import type * as A from 'apache-arrow';
-import {
-  BOOLEAN,
-  DuckDBDataChunk,
-  INTEGER,
-  type DuckDBConnection,
-  type DuckDBInstance,
-  type DuckDBType,
-} from '@duckdb/node-api';
+import { BOOLEAN, DuckDBDataChunk, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { InternalError } from '../parser/errors.ts';
 import { typeToString, type Field } from '../planner/types.ts';
@@ -16,7 +9,7 @@ import type { StateTable } from './state-backend.ts';
 import { CHUNK_ROWS, writeBytes, writeColumn, writeNulls } from './arrow-to-duckdb.ts';
 import { BatchAssembler } from './duckdb-to-arrow.ts';
 import { duckdbType, hasArrowLayout } from './duckdb-types.ts';
-import { queryRows } from './duckdb-database.ts';
+import { queryRows, type StateDatabase } from './duckdb-database.ts';
 import { tableStatements, type StateTableSpec } from './state-table-sql.ts';
 
 /** Rows per batch that scan() yields. */
@@ -37,7 +30,7 @@ export class DuckDBStateTable implements StateTable {
   private readonly sql: ReturnType<typeof tableStatements>;
 
   constructor(
-    private readonly instance: DuckDBInstance,
+    private readonly db: StateDatabase,
     readonly spec: StateTableSpec,
   ) {
     const { schema, key } = spec;
@@ -56,11 +49,12 @@ export class DuckDBStateTable implements StateTable {
 
   async *scan(): AsyncIterable<A.RecordBatch> {
     // Its own connection: a scan sees committed rows only and never interleaves with a commit.
-    const connection = await this.instance.connect();
+    const connection = await this.db.connect();
     try {
       const result = await connection.stream(this.sql.scan);
       const assembler = new BatchAssembler(this.spec.schema, SCAN_BATCH_ROWS);
       for (;;) {
+        if (this.db.closed) throw new InternalError(`${this.spec.table} was scanned after its backend closed`);
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
         if (!assembler.fits(chunk.rowCount)) yield assembler.take();
@@ -68,7 +62,7 @@ export class DuckDBStateTable implements StateTable {
       }
       if (assembler.length > 0) yield assembler.take();
     } finally {
-      connection.closeSync();
+      this.db.disconnect(connection);
     }
   }
 

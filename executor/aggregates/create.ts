@@ -2,7 +2,7 @@
 import type { AggCall } from '../../planner/bound-expr.ts';
 import type { Accumulator } from './accumulator.ts';
 import { CountAccumulator, ExactSumAccumulator } from './exact-sum.ts';
-import { DoubleSumAccumulator, ExtremeAccumulator } from './float-and-extremes.ts';
+import { DoubleSumAccumulator, ExtremeAccumulator, Int64ExtremeAccumulator } from './float-and-extremes.ts';
 
 export function createAccumulator(agg: AggCall): Accumulator {
   const argType = agg.arg?.type;
@@ -14,6 +14,6 @@ export function createAccumulator(agg: AggCall): Accumulator {
       return argType!.id === 'DOUBLE' ? new DoubleSumAccumulator(agg.fn === 'AVG') : new ExactSumAccumulator(argType!, agg.type, agg.fn === 'AVG');
     case 'MIN':
     case 'MAX':
-      return new ExtremeAccumulator(agg.type, agg.fn === 'MAX');
+      return agg.type.id === 'BIGINT' ? new Int64ExtremeAccumulator(agg.fn === 'MAX') : new ExtremeAccumulator(agg.type, agg.fn === 'MAX');
   }
 }

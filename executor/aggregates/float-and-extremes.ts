@@ -1,7 +1,8 @@
 // SUM and AVG over DOUBLE, and MIN/MAX over any orderable type.
-import type * as A from 'apache-arrow';
+import * as A from 'apache-arrow';
 import { DOUBLE, type Field, type SqlType } from '../../planner/types.ts';
-import { fromCol, nullMask, numbersOf, toCol } from '../vector/columns.ts';
+import { fromCol, nullMask, numbersOf, toCol, validityBitmap } from '../vector/columns.ts';
+import { compareStrings } from '../../planner/functions/comparison.ts';
 import { type Accumulator, gatherF64, growF64, growU8 } from './accumulator.ts';
 
 export class DoubleSumAccumulator implements Accumulator {
@@ -84,7 +85,11 @@ export class ExtremeAccumulator implements Accumulator {
         const g = gids[i]!;
         if (g < 0 || col.nulls?.[i]) continue;
         const x = v[i]!;
-        if (!has[g] || (max ? x > this.str[g]! : x < this.str[g]!)) (this.str[g] = x), (has[g] = 1);
+        if (!has[g]) (this.str[g] = x), (has[g] = 1);
+        else {
+          const c = compareStrings(x, this.str[g]!);
+          if (max ? c > 0 : c < 0) this.str[g] = x;
+        }
       }
       return;
     }
@@ -117,6 +122,79 @@ export class ExtremeAccumulator implements Accumulator {
       this.has[g] = col.nulls?.[i] ? 0 : 1;
       if (this.isString) this.str[g] = (col.values as readonly string[])[i]!;
       else this.num[g] = (col.values as Float64Array | Uint8Array)[i]!;
+    }
+  }
+}
+
+/** MIN or MAX over BIGINT, exact across the whole int64 range: compares the high words, then the low. */
+export class Int64ExtremeAccumulator implements Accumulator {
+  private hi: Int32Array = new Int32Array(1024);
+  private lo: Uint32Array = new Uint32Array(1024);
+  private has: Uint8Array = new Uint8Array(1024);
+  readonly stateFields: readonly Field[] = [{ name: 'value', type: { id: 'BIGINT' }, nullable: true }];
+
+  constructor(private readonly max: boolean) {}
+
+  grow(capacity: number): void {
+    if (this.hi.length >= capacity) return;
+    const cap = Math.max(capacity, this.hi.length * 2);
+    const hi = new Int32Array(cap);
+    hi.set(this.hi);
+    const lo = new Uint32Array(cap);
+    lo.set(this.lo);
+    this.hi = hi;
+    this.lo = lo;
+    this.has = growU8(this.has, cap);
+  }
+  init(gid: number): void {
+    this.has[gid] = 0;
+  }
+  update(gids: Int32Array, rows: number, arg: A.Data | undefined): void {
+    const data = arg!;
+    const nulls = nullMask(data);
+    const v = data.values as BigInt64Array;
+    const words = new Int32Array(v.buffer, v.byteOffset, data.length * 2);
+    const { hi, lo, has, max } = this;
+    for (let i = 0; i < rows; i++) {
+      const g = gids[i]!;
+      if (g < 0 || (nulls && nulls[i])) continue;
+      const h = words[2 * i + 1]!;
+      const l = words[2 * i]! >>> 0;
+      const better = !has[g] || (max ? h > hi[g]! || (h === hi[g] && l > lo[g]!) : h < hi[g]! || (h === hi[g] && l < lo[g]!));
+      if (better) {
+        hi[g] = h;
+        lo[g] = l;
+        has[g] = 1;
+      }
+    }
+  }
+  result(gids: Int32Array): A.Data {
+    const m = gids.length;
+    const out = new BigInt64Array(m);
+    const words = new Int32Array(out.buffer);
+    const nulls = new Uint8Array(m);
+    for (let i = 0; i < m; i++) {
+      const g = gids[i]!;
+      if (!this.has[g]) nulls[i] = 1;
+      words[2 * i] = this.lo[g]!;
+      words[2 * i + 1] = this.hi[g]!;
+    }
+    const { bitmap, nullCount } = validityBitmap(nulls.includes(1) ? nulls : null, m);
+    return A.makeData({ type: new A.Int64(), length: m, nullCount, nullBitmap: bitmap, data: out });
+  }
+  save(gids: Int32Array): A.Data[] {
+    return [this.result(gids)];
+  }
+  load(columns: readonly A.Data[], gids: Int32Array): void {
+    const data = columns[0]!;
+    const nulls = nullMask(data);
+    const v = data.values as BigInt64Array;
+    const words = new Int32Array(v.buffer, v.byteOffset, data.length * 2);
+    for (let i = 0; i < gids.length; i++) {
+      const g = gids[i]!;
+      this.has[g] = nulls?.[i] ? 0 : 1;
+      this.lo[g] = words[2 * i]! >>> 0;
+      this.hi[g] = words[2 * i + 1]!;
     }
   }
 }

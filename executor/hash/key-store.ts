@@ -29,11 +29,22 @@ function viewOf(data: A.Data, type: SqlType): BatchKey {
     }
     return { nulls, words, stride: 1 };
   }
-  const v = data.values as Int32Array | Float64Array | BigInt64Array | Uint32Array;
+  let v = data.values as Int32Array | Float64Array | BigInt64Array | Uint32Array;
+  if (type.id === 'DOUBLE') v = canonicalDoubles(v as Float64Array, data.length);
   // DECIMAL(p ≤ 18) lives in the low two of its four words; the others only repeat the sign.
   const stride = type.id === 'DECIMAL' ? 4 : v.BYTES_PER_ELEMENT / 4;
   const all = new Int32Array(v.buffer, v.byteOffset, v.byteLength / 4);
   return { nulls, words: all, stride };
+}
+
+/** -0 groups with 0, and every NaN with every other NaN, as in DuckDB and Spark. */
+function canonicalDoubles(v: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    out[i] = x === 0 ? 0 : x !== x ? NaN : x;
+  }
+  return out;
 }
 
 /** Stored keys of one column, indexed by group id. */

@@ -15,11 +15,13 @@ export type EpochBatch = A.RecordBatch & { readonly epoch: number; readonly wate
 interface Entry {
   readonly batch: StreamBatch;
   readonly epoch: number;
-  readonly watermark: number;
+  /** The watermark after the batch: operators emit what a watermark fires before passing it on. */
+  watermark: number;
 }
 
 export class QueryOutput implements Sink {
   private readonly queue: Entry[] = [];
+  private unstamped: Entry[] = [];
   private readonly all: StreamBatch[] = [];
   private waiter?: () => void;
   private done = false;
@@ -34,13 +36,17 @@ export class QueryOutput implements Sink {
   }
 
   push(batch: StreamBatch): void {
-    this.queue.push({ batch, epoch: this.epoch, watermark: this.watermarkMs });
+    const entry: Entry = { batch, epoch: this.epoch, watermark: this.watermarkMs };
+    this.queue.push(entry);
+    this.unstamped.push(entry);
     this.all.push(batch);
     this.wake();
   }
 
   watermark(ms: number): void {
     this.watermarkMs = ms;
+    for (const e of this.unstamped) e.watermark = ms;
+    this.unstamped = [];
   }
 
   async end(): Promise<void> {

@@ -66,15 +66,9 @@ export function numbersOf(data: A.Data, type: SqlType): Float64Array {
     }
     case 'INT':
       return Float64Array.from((data.values as Int32Array).subarray(0, data.length));
+    case 'BIGINT':
     case 'TIMESTAMP':
-      return int64AsNumbers(data);
-    case 'BIGINT': {
-      const out = int64AsNumbers(data);
-      for (let i = 0; i < out.length; i++)
-        if (!Number.isSafeInteger(out[i]!) && !(data.nullCount > 0 && nullMask(data)![i]))
-          throw new RangeError(`BIGINT value ${out[i]} is beyond 2^53; Tidemark does not compute with such values exactly yet`);
-      return out;
-    }
+      return int64AsNumbers(data); // exact below 2^53; larger BIGINTs read exactly through toCol
     case 'DECIMAL':
       return decimalAsNumbers(data, type.scale);
     default:
@@ -112,8 +106,14 @@ export function toCol(data: A.Data, type: SqlType): Col {
     }
     case 'NULL':
       return { kind: 'num', values: new Float64Array(data.length), nulls: new Uint8Array(data.length).fill(1) };
+    case 'BIGINT': {
+      // Values beyond 2^53 keep their exact int64 alongside (kernels for integers use it).
+      const values = int64AsNumbers(data);
+      for (let i = 0; i < values.length; i++)
+        if (!Number.isSafeInteger(values[i]!) && !nulls?.[i]) return { kind: 'num', values, nulls, big: (data.values as BigInt64Array).subarray(0, data.length) };
+      return { kind: 'num', values, nulls };
+    }
     case 'INT':
-    case 'BIGINT':
     case 'DOUBLE':
     case 'DECIMAL':
     case 'TIMESTAMP':
@@ -144,6 +144,7 @@ export function fromCol(col: Col, type: SqlType, n: number): A.Data {
     }
     case 'BIGINT':
     case 'TIMESTAMP': {
+      if (col.kind === 'num' && col.big) return make(new A.Int64(), col.big);
       const v = col.values as Float64Array;
       const out = new BigInt64Array(n);
       writeInt64(out, v, col.nulls, type.id);

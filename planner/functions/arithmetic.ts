@@ -1,6 +1,6 @@
 // Arithmetic operators and math functions over numeric columns.
 import type { SqlType } from '../types.ts';
-import { type Col, type Kernel, num, numBinary, numUnary, unionNulls } from './column.ts';
+import { type Col, type Kernel, intBinary, num, numBinary, numUnary, unionNulls } from './column.ts';
 import { addType, divideType, isNumberLike, multiplyType, widen } from './numeric-types.ts';
 import type { ScalarFunction } from './registry.ts';
 
@@ -25,21 +25,38 @@ function nullOnZero(f: (a: number, b: number) => number): Kernel {
 
 const isIntegral = (t: SqlType): boolean => t.id === 'INT' || t.id === 'BIGINT';
 
+/** BIGINT results use exact kernels; INT, DECIMAL and DOUBLE ones compute in doubles. */
+function arith(type: SqlType, f: (a: number, b: number) => number, big: (a: bigint, b: bigint) => bigint | null): Kernel {
+  return type.id === 'BIGINT' ? intBinary(numBinary(f), big) : numBinary(f);
+}
+
 export const ARITHMETIC: readonly ScalarFunction[] = [
   {
     name: '+',
     signature: 'NUMERIC + NUMERIC',
-    resolve: ([a, b]) => (numeric2(a, b) ? { type: addType(a!, b!), kernel: numBinary((x, y) => x + y) } : undefined),
+    resolve: ([a, b]) => {
+      if (!numeric2(a, b)) return undefined;
+      const type = addType(a!, b!);
+      return { type, kernel: arith(type, (x, y) => x + y, (x, y) => x + y) };
+    },
   },
   {
     name: '-',
     signature: 'NUMERIC - NUMERIC',
-    resolve: ([a, b]) => (numeric2(a, b) ? { type: addType(a!, b!), kernel: numBinary((x, y) => x - y) } : undefined),
+    resolve: ([a, b]) => {
+      if (!numeric2(a, b)) return undefined;
+      const type = addType(a!, b!);
+      return { type, kernel: arith(type, (x, y) => x - y, (x, y) => x - y) };
+    },
   },
   {
     name: '*',
     signature: 'NUMERIC * NUMERIC',
-    resolve: ([a, b]) => (numeric2(a, b) ? { type: multiplyType(a!, b!), kernel: numBinary((x, y) => x * y) } : undefined),
+    resolve: ([a, b]) => {
+      if (!numeric2(a, b)) return undefined;
+      const type = multiplyType(a!, b!);
+      return { type, kernel: arith(type, (x, y) => x * y, (x, y) => x * y) };
+    },
   },
   {
     name: '/',
@@ -47,8 +64,11 @@ export const ARITHMETIC: readonly ScalarFunction[] = [
     resolve: ([a, b]) => {
       if (!numeric2(a, b)) return undefined;
       const type = divideType(a!, b!);
-      const f = isIntegral(type) ? (x: number, y: number) => Math.trunc(x / y) : (x: number, y: number) => x / y;
-      return { type, kernel: nullOnZero(f), introducesNull: true };
+      const kernel =
+        type.id === 'BIGINT'
+          ? intBinary(nullOnZero((x, y) => Math.trunc(x / y)), (x, y) => (y === 0n ? null : x / y))
+          : nullOnZero(isIntegral(type) ? (x, y) => Math.trunc(x / y) : (x, y) => x / y);
+      return { type, kernel, introducesNull: true };
     },
   },
   {

@@ -56,7 +56,8 @@ function toText(from: SqlType): Kernel {
   return (args, n) => {
     const a = args[0]!;
     const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) out[i] = a.nulls?.[i] ? '' : show(a.values[i]!);
+    const big = a.kind === 'num' ? a.big : undefined;
+    for (let i = 0; i < n; i++) out[i] = a.nulls?.[i] ? '' : big ? String(big[i]) : show(a.values[i]!);
     return { kind: 'str', values: out, nulls: a.nulls };
   };
 }

@@ -6,7 +6,8 @@
  * strings. `nulls[i] === 1` marks SQL NULL; `nulls` is null when no row is NULL.
  */
 export type Col =
-  | { readonly kind: 'num'; readonly values: Float64Array; readonly nulls: Uint8Array | null }
+  /** `big`: the exact int64 values of a BIGINT column, present only when some value is beyond 2^53. */
+  | { readonly kind: 'num'; readonly values: Float64Array; readonly nulls: Uint8Array | null; readonly big?: BigInt64Array }
   | { readonly kind: 'bool'; readonly values: Uint8Array; readonly nulls: Uint8Array | null }
   | { readonly kind: 'str'; readonly values: readonly string[]; readonly nulls: Uint8Array | null };
 
@@ -45,6 +46,39 @@ export function unionNulls(args: readonly Col[], n: number): Uint8Array | null {
     else for (let i = 0; i < n; i++) out[i] |= a.nulls[i]!;
   }
   return out;
+}
+
+/** Row i of a numeric column as an exact bigint (integers only). */
+export function bigAt(col: Col & { kind: 'num' }, i: number): bigint {
+  return col.big ? col.big[i]! : BigInt(col.values[i]!);
+}
+
+/**
+ * An integer kernel that is exact over the whole int64 range: doubles while every value is below
+ * 2^53, BigInt (wrapping like int64) for batches that hold larger ones.
+ */
+export function intBinary(fast: Kernel, big: (a: bigint, b: bigint) => bigint | null): Kernel {
+  return (args, n) => {
+    const a = args[0] as Col & { kind: 'num' };
+    const b = args[1] as Col & { kind: 'num' };
+    const out = fast(args, n) as Col & { kind: 'num' };
+    let needBig = !!(a.big || b.big);
+    if (!needBig) for (let i = 0; i < n && !needBig; i++) needBig = !out.nulls?.[i] && !Number.isSafeInteger(out.values[i]!);
+    if (!needBig) return out;
+    const exact = new BigInt64Array(n);
+    const values = new Float64Array(n);
+    let nulls = out.nulls;
+    for (let i = 0; i < n; i++) {
+      if (nulls?.[i]) continue;
+      const r = big(bigAt(a, i), bigAt(b, i));
+      if (r === null) (nulls ??= new Uint8Array(n))[i] = 1;
+      else {
+        exact[i] = BigInt.asIntN(64, r);
+        values[i] = Number(exact[i]!);
+      }
+    }
+    return { kind: 'num', values, nulls, big: exact };
+  };
 }
 
 /** A numeric kernel applying `f` to each row of two columns; NULL in, NULL out. */

@@ -1,10 +1,30 @@
 // Comparison operators, IN, LIKE and BETWEEN's building blocks, with SQL NULL semantics.
 import type { SqlType } from '../types.ts';
-import { type Col, type Kernel, unionNulls } from './column.ts';
+import { type Col, type Kernel, bigAt, unionNulls } from './column.ts';
 import { isNumberLike } from './numeric-types.ts';
 import type { ScalarFunction } from './registry.ts';
 
 type Cmp = (c: number) => boolean;
+
+/**
+ * Orders strings by Unicode code point (as UTF-8 bytes sort, like DuckDB and Flink), not by UTF-16 code
+ * unit as JavaScript's `<` does; they differ only where a surrogate pair meets U+E000..U+FFFF.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return fixup(x) - fixup(y);
+  }
+  return a.length - b.length;
+}
+
+/** Moves surrogates (U+D800..U+DFFF) above U+E000..U+FFFF, which is where their code points are. */
+function fixup(c: number): number {
+  return c >= 0xd800 ? (c >= 0xe000 ? c - 0x800 : c + 0x2000) : c;
+}
 
 /** Comparable pairs: numbers with numbers, strings, booleans, timestamps with timestamps. */
 export function comparable(a: SqlType, b: SqlType): boolean {
@@ -20,9 +40,20 @@ function compareKernel(test: Cmp): Kernel {
     const out = new Uint8Array(n);
     if (a.kind === 'str' && b.kind === 'str') {
       for (let i = 0; i < n; i++) {
-        const x = a.values[i]!;
-        const y = b.values[i]!;
-        out[i] = test(x < y ? -1 : x > y ? 1 : 0) ? 1 : 0;
+        out[i] = test(Math.sign(compareStrings(a.values[i]!, b.values[i]!))) ? 1 : 0;
+      }
+    } else if ((a.kind === 'num' && a.big) || (b.kind === 'num' && b.big)) {
+      // int64 beyond 2^53 on one side: compare exactly where both sides are integers.
+      const an = a as Col & { kind: 'num' };
+      const bn = b as Col & { kind: 'num' };
+      for (let i = 0; i < n; i++) {
+        const x = an.values[i]!;
+        const y = bn.values[i]!;
+        if (Number.isInteger(x) && Number.isInteger(y)) {
+          const p = bigAt(an, i);
+          const q = bigAt(bn, i);
+          out[i] = test(p < q ? -1 : p > q ? 1 : 0) ? 1 : 0;
+        } else out[i] = test(x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN) ? 1 : 0;
       }
     } else {
       const x = a.values as ArrayLike<number>;

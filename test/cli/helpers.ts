@@ -213,6 +213,25 @@ export function sortedLines(text: string): string[] {
   return text.split('\n').filter((l) => l !== '').sort();
 }
 
+/**
+ * How two lists of lines differ as multisets: lines of `want` that `got` lacks (or has fewer times) and
+ * lines `got` has beyond `want`, with a few examples of each. Cheap to print, unlike a diff of 100k lines.
+ */
+export function lineDiff(want: readonly string[], got: readonly string[]): { missing: number; extra: number; examples: string[] } {
+  const counts = new Map<string, number>();
+  for (const l of want) counts.set(l, (counts.get(l) ?? 0) + 1);
+  for (const l of got) counts.set(l, (counts.get(l) ?? 0) - 1);
+  let missing = 0;
+  let extra = 0;
+  const examples: string[] = [];
+  for (const [line, n] of counts) {
+    if (n > 0) missing += n;
+    if (n < 0) extra -= n;
+    if (n !== 0 && examples.length < 4) examples.push(`${n > 0 ? 'missing' : 'extra'} ${Math.abs(n)}x ${line}`);
+  }
+  return { missing, extra, examples };
+}
+
 /** A stack frame line such as `    at foo (file.js:1:2)`: never shown to a user (SPEC §7). */
 export const STACK_FRAME = /^\s*at .*(\.[cm]?[jt]s:\d+|node:internal|<anonymous>)/m;
 

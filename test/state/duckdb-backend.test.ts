@@ -206,7 +206,7 @@ describe('staged changes', () => {
     const schema = schemaOf({ k: BIGINT, name: VARCHAR, flag: BOOLEAN, d: decimal(9, 2), at: TIMESTAMP });
     const backend = await backendIn(tempDir());
     const table = await backend.table('q_op', 'wide', schema, ['k']);
-    const row = (k: number): Row => ({ k: BigInt(k), name: `longer than twelve bytes ${k}`, flag: true, d: 1n, at: 0n });
+    const row = (k: number): Row => ({ k: BigInt(k), name: `more than twelve bytes ${k}`, flag: true, d: 1n, at: 0n });
     const all = Array.from({ length: 5000 }, (_, i) => row(i));
     table.upsert(batchOf(schema, all));
     await backend.commit(record(1));
@@ -371,6 +371,22 @@ describe('commit', () => {
     connection.closeSync();
     instance.closeSync();
     expect(fs.existsSync(`${dir}/state.duckdb.wal`)).toBe(false);
+  });
+});
+
+describe('close', () => {
+  it('closes scans still open, so the directory can be reopened at once', async () => {
+    const dir = tempDir();
+    const backend = await backendIn(dir);
+    const table = await backend.table('q_op', 'counts', counts, ['k']);
+    table.upsert(batchOf(counts, Array.from({ length: 100_000 }, (_, i) => kv(i, i))));
+    await backend.commit(record(1));
+    const scan = table.scan()[Symbol.asyncIterator]();
+    expect((await scan.next()).value.numRows).toBe(65536);
+    await backend.close();
+    await expect(scan.next()).rejects.toThrow(/scanned after its backend closed/);
+    const again = await backendIn(dir);
+    expect((await again.restore())?.epoch).toBe(1);
   });
 });
 

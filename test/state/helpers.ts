@@ -50,7 +50,7 @@ function columnOf(type: SqlType, values: readonly Value[]): A.Data {
   if (type.id === 'TIMESTAMP') {
     const ms = new BigInt64Array(values.map((v) => (v === null ? 0n : BigInt(v as bigint))));
     const type = new A.TimestampMillisecond();
-    return A.makeData({ type, length: values.length, nullCount: nulls(values), nullBitmap: validity(values), data: ms });
+    return A.makeData({ type, length: ms.length, nullCount: nulls(values), nullBitmap: validity(values), data: ms });
   }
   return A.vectorFromArray(values as unknown[], arrowType(type)).data[0]!;
 }
