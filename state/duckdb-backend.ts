@@ -29,7 +29,7 @@ export async function openDuckDBBackend(dir: string): Promise<StateBackend> {
     await ensureCatalog(db.connection, dir);
     return new DuckDBBackend(db, await lastCommittedEpoch(db.connection));
   } catch (err) {
-    await db.close();
+    db.release();
     throw err;
   }
 }

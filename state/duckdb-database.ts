@@ -65,18 +65,22 @@ export class StateDatabase {
    */
   async close(): Promise<void> {
     if (!this.open) return;
-    this.open = false;
-    for (const connection of this.scans) {
-      connection.interrupt();
-      connection.closeSync();
-    }
+    for (const connection of this.scans) connection.interrupt();
     try {
       await this.connection.run('CHECKPOINT');
     } finally {
-      this.connection.closeSync();
-      this.instance.closeSync();
-      openDirs.delete(this.realDir);
+      this.release();
     }
+  }
+
+  /** Closes without a checkpoint, for a database that is refused: nothing is written to it. */
+  release(): void {
+    if (!this.open) return;
+    this.open = false;
+    for (const connection of this.scans) connection.closeSync();
+    this.connection.closeSync();
+    this.instance.closeSync();
+    openDirs.delete(this.realDir);
   }
 }
 

@@ -83,9 +83,7 @@ class ColumnAccumulator {
     const data = duckdb.vector_get_data(vector, n * this.width);
     if (this.storage === 'string') this.appendStrings(data, valid, at, n);
     else if (this.storage === 'bool') packBools(data, this.values, at, n);
-    else if (this.type.id === 'DECIMAL' && this.storage !== 'int128') {
-      widenDecimals(data, this.storage, this.values, at, n);
-    }
+    else if (this.arrowWidth() > this.width) widenDecimals(data, this.storage, this.values, at, n);
     else this.values.set(data.subarray(0, n * this.width), at * this.width);
   }
 

@@ -78,25 +78,27 @@ export function layoutMismatch(table: string, found: string, expected: string): 
  * pattern measured.
  */
 export function tableStatements({ table, stage, schema, key }: StateTableSpec) {
-  const t = quotedIdentifier(table);
-  const s = quotedIdentifier(stage);
   const q = quotedIdentifier;
+  const target = q(table);
+  const staged = q(stage);
   const keys = key.map(q).join(', ');
-  const sameKey = (left: string) => key.map((k) => `${left}.${q(k)} = s.${q(k)}`).join(' AND ');
+  /** `<alias>.k = s.k AND …`: a row of `alias` and a staged row `s` with the same key. */
+  const sameKey = (alias: string) => key.map((k) => `${alias}.${q(k)} = s.${q(k)}`).join(' AND ');
   const columns = schema.fields.map((f) => q(f.name));
   const values = schema.fields.filter((f) => !key.includes(f.name)).map((f) => q(f.name));
   return {
-    scan: `SELECT ${columns.join(', ')} FROM ${t} ORDER BY ${keys}`,
-    hasDuplicates: `SELECT EXISTS (SELECT 1 FROM ${s} GROUP BY ${keys} HAVING count(*) > 1)`,
-    keepLast: `DELETE FROM ${s} WHERE ${SEQ} NOT IN (SELECT max(${SEQ}) FROM ${s} GROUP BY ${keys})`,
-    remove: `DELETE FROM ${t} USING ${s} AS s WHERE s.${REMOVED} AND ${sameKey(t)}`,
+    scan: `SELECT ${columns.join(', ')} FROM ${target} ORDER BY ${keys}`,
+    hasDuplicates: `SELECT EXISTS (SELECT 1 FROM ${staged} GROUP BY ${keys} HAVING count(*) > 1)`,
+    keepLast: `DELETE FROM ${staged} WHERE ${SEQ} NOT IN (SELECT max(${SEQ}) FROM ${staged} GROUP BY ${keys})`,
+    remove: `DELETE FROM ${target} USING ${staged} AS s WHERE s.${REMOVED} AND ${sameKey(target)}`,
     update:
       values.length === 0
         ? undefined
-        : `UPDATE ${t} SET ${values.map((v) => `${v} = s.${v}`).join(', ')} FROM ${s} AS s
-           WHERE NOT s.${REMOVED} AND ${sameKey(t)}`,
-    insert: `INSERT INTO ${t} (${columns.join(', ')}) SELECT ${columns.map((c) => `s.${c}`).join(', ')} FROM ${s} AS s
-      WHERE NOT s.${REMOVED} AND NOT EXISTS (SELECT 1 FROM ${t} AS t WHERE ${sameKey('t')})`,
-    clearStage: `DELETE FROM ${s}`,
+        : `UPDATE ${target} SET ${values.map((v) => `${v} = s.${v}`).join(', ')} FROM ${staged} AS s
+           WHERE NOT s.${REMOVED} AND ${sameKey(target)}`,
+    insert: `INSERT INTO ${target} (${columns.join(', ')})
+      SELECT ${columns.map((c) => `s.${c}`).join(', ')} FROM ${staged} AS s
+      WHERE NOT s.${REMOVED} AND NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${sameKey('t')})`,
+    clearStage: `DELETE FROM ${staged}`,
   };
 }

@@ -34,7 +34,8 @@ afterAll(removeTempDirs);
 describe('REPL with piped standard input', () => {
   it('runs statements typed one at a time, reports a mistake and goes on, and leaves with .exit', async () => {
     const p = startCli([], { env });
-    const prompts = () => (p.stdout().match(/tidemark> /g) ?? []).length;
+    // 'tidemark> ' asks for a statement, '... ' for the rest of one.
+    const prompts = () => (p.stdout().match(/tidemark> |\.\.\. /g) ?? []).length;
     const type = async (text: string) => {
       const before = prompts();
       p.child.stdin!.write(text);

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { arrowType } from '../../executor/vector/arrow-types.ts';
 import { openDuckDBBackend } from '../../state/duckdb-backend.ts';
 import type { CheckpointRecord, StateBackend } from '../../state/state-backend.ts';
 import { BIGINT, BOOLEAN, DOUBLE, INT, TIMESTAMP, VARCHAR, decimal } from '../../planner/types.ts';
-import { batchOf, rowsOf, scanRows, schemaOf, tempDir, type Row } from './helpers.ts';
+import { batchOf, removeTempDirs, rowsOf, scanRows, schemaOf, tempDir, type Row } from './helpers.ts';
 
 const open: StateBackend[] = [];
 async function backendIn(dir: string): Promise<StateBackend> {
@@ -20,6 +20,7 @@ async function reopen(backend: StateBackend, dir: string): Promise<StateBackend>
 afterEach(async () => {
   for (const b of open.splice(0)) await b.close().catch(() => undefined);
 });
+afterAll(removeTempDirs);
 
 const record = (epoch: number, extra: Partial<CheckpointRecord> = {}): CheckpointRecord => ({
   epoch,

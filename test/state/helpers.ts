@@ -41,8 +41,17 @@ export async function scanRows(table: StateTable, schema: Schema): Promise<Row[]
   return rows;
 }
 
+const tempDirs: string[] = [];
+
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-state-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemark-state-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the directories tempDir() made (call once every backend on them is closed). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 function columnOf(type: SqlType, values: readonly Value[]): A.Data {

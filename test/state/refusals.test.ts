@@ -4,10 +4,12 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDBBackend } from '../../state/duckdb-backend.ts';
-import { tempDir } from './helpers.ts';
+import { removeTempDirs, tempDir } from './helpers.ts';
+
+afterAll(removeTempDirs);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -106,10 +108,13 @@ describe('refused state directories', () => {
 
   it('refuses a DuckDB database that is not Tidemark state', async () => {
     const dir = tempDir();
-    await withDuckDB(path.join(dir, 'state.duckdb'), `CREATE TABLE sales AS SELECT 1 AS amount`);
+    const file = path.join(dir, 'state.duckdb');
+    await withDuckDB(file, `CREATE TABLE sales AS SELECT 1 AS amount`);
+    const before = fs.readFileSync(file);
     const err = await refusal(dir);
     expect(err).toMatchObject({ code: 'state-layout' });
     expect(err.message).toContain('not Tidemark state');
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
   it('refuses a path that is a file, not a directory', async () => {
