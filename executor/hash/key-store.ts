@@ -1,6 +1,7 @@
 // Group keys stored column-wise by group id in typed arrays: hashing, comparing and gathering without row objects.
 import * as A from 'apache-arrow';
 import type { SqlType } from '../../planner/types.ts';
+import { arrowType } from '../vector/arrow-types.ts';
 import { nullMask, validityBitmap } from '../vector/columns.ts';
 
 const NULL_HASH = 0x5bd1e995;
@@ -256,25 +257,10 @@ export class KeyStore {
       for (let k = 0; k < col.width; k++) words[i * stride + k] = col.words[g * col.width + k]!;
       if (t.id === 'DECIMAL') words[i * 4 + 2] = words[i * 4 + 3] = words[i * 4 + 1]! < 0 ? -1 : 0;
     }
-    const type = arrowKeyType(t);
+    const type = arrowType(t);
     const data =
       t.id === 'INT' ? words : t.id === 'DOUBLE' ? new Float64Array(words.buffer) : t.id === 'DECIMAL' ? new Uint32Array(words.buffer) : new BigInt64Array(words.buffer);
     return A.makeData({ type, length: n, nullCount, nullBitmap: bitmap, data } as never);
-  }
-}
-
-function arrowKeyType(t: SqlType): A.DataType {
-  switch (t.id) {
-    case 'INT':
-      return new A.Int32();
-    case 'DOUBLE':
-      return new A.Float64();
-    case 'DECIMAL':
-      return new A.Decimal(t.scale, t.precision, 128);
-    case 'TIMESTAMP':
-      return new A.TimestampMillisecond();
-    default:
-      return new A.Int64();
   }
 }
 
