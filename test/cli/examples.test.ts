@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, STACK_FRAME, ensureBuilt, jsonLines, removeTempDirs, runCli, sortedLines, tempDir } from './helpers.ts';
+import { BUILD_TIMEOUT_MS, EXAMPLES, STACK_FRAME, ensureBuilt, jsonLines, removeTempDirs, runCli, sortedLines, tempDir } from './helpers.ts';
 
 const examples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.sql')).sort();
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   work = tempDir('examples');
   fs.cpSync(EXAMPLES, work, { recursive: true });
   elsewhere = tempDir('cwd');
-});
+}, BUILD_TIMEOUT_MS);
 afterAll(removeTempDirs);
 
 function filesUnder(dir: string): Map<string, string> {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, FIXTURES, STACK_FRAME, ensureBuilt, jsonLines, removeTempDirs, runCli, sortedLines, tempDir, writeFiles } from './helpers.ts';
+import { BUILD_TIMEOUT_MS, CLI, FIXTURES, STACK_FRAME, ensureBuilt, jsonLines, removeTempDirs, runCli, sortedLines, tempDir, writeFiles } from './helpers.ts';
 
 /** Output must be UTC whatever the machine's zone is. */
 const env = { TZ: 'Asia/Kolkata' };
@@ -64,7 +64,7 @@ async function run(sql: string, args: string[] = []) {
   return { ...r, dir };
 }
 
-beforeAll(ensureBuilt);
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 afterAll(removeTempDirs);
 
 describe('jsonl', () => {
@@ -164,12 +164,25 @@ describe('table', () => {
   it.skipIf(!hasScript)('is the default when stdout is a terminal', async () => {
     const dir = project(EVENTS_DDL + PER_MINUTE);
     // util-linux `script` gives the CLI a pseudo-terminal as stdout.
-    const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} run query.sql -q`, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+    const command = [process.execPath, CLI, 'run', 'query.sql', '-q'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout.replace(/\r/g, '');
     expect(out).toMatch(/^┌─+┬/m);
     expect(out).toMatch(new RegExp(`^${PER_MINUTE_ROWS.length} changes$`, 'm'));
     expect(out).not.toContain('"op"');
+  });
+});
+
+describe('explain', () => {
+  it("prints each query's plan on stdout and runs nothing", async () => {
+    const dir = project(`${EVENTS_DDL}${RAW}-- name: per_minute\n${PER_MINUTE}`);
+    const r = await runCli(['explain', 'query.sql'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^-- q1$/m);
+    expect(r.stdout).toMatch(/^-- per_minute$/m);
+    expect(r.stdout).toMatch(/append-only/);
+    expect(r.stdout).not.toMatch(/"op"/);
   });
 });
 
