@@ -2,8 +2,6 @@
 // The `tidemark` command: run a .sql file, check or explain it, or open the REPL.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.ts';
-import { runScript } from './run.ts';
-import { checkScript } from './check.ts';
 
 const program = new Command('tidemark')
   .description('Streaming SQL with event-time windows and watermarks')
@@ -21,6 +19,7 @@ program
   .option('--checkpoint-interval <duration>', 'periodic checkpoints with --state-dir (default 10s; 0 = only at the end)')
   .option('-q, --quiet', 'no summary on stderr')
   .action(async (file: string, opts) => {
+    const { runScript } = await import('./run.ts');
     process.exitCode = await runScript(file, opts);
   });
 
@@ -29,6 +28,7 @@ program
   .description('parse and plan a .sql file without running it')
   .argument('<file>')
   .action(async (file: string) => {
+    const { checkScript } = await import('./check.ts');
     process.exitCode = await checkScript(file, false);
   });
 
@@ -37,6 +37,7 @@ program
   .description("print the plan of every query in a .sql file")
   .argument('<file>')
   .action(async (file: string) => {
+    const { checkScript } = await import('./check.ts');
     process.exitCode = await checkScript(file, true);
   });
 

@@ -10,6 +10,9 @@ import { fileTableSink } from '../executor/sinks/file-table-sink.ts';
 import { EXIT, report } from './exit-codes.ts';
 import { Stdout, stdoutSink } from './output.ts';
 
+/** A channel straight to stdout: the REPL runs one query at a time. */
+const direct = (stdout: Stdout) => ({ write: (text: string) => stdout.write(text), end: () => {} });
+
 const HISTORY = join(homedir(), '.tidemark_history');
 const HELP = `Statements end with ";" and may span lines. SELECTs print their changes until their sources end;
 Ctrl-C stops the running query (a second Ctrl-C, or Ctrl-D, leaves).
@@ -41,16 +44,17 @@ export async function startRepl(): Promise<number> {
   const execute = async (text: string): Promise<void> => {
     try {
       for (const { planned } of session.plan(text)) {
+        // Results go to stdout; acknowledgements are not results (SPEC §5), so they go to stderr.
         if (planned.kind === 'explain') stdout.write(`${planned.text}\n`);
-        else if (planned.kind === 'create-table') stdout.write(`created table ${planned.table.name}\n`);
-        else if (planned.kind === 'set') stdout.write(`set ${planned.key} = ${planned.value}\n`);
+        else if (planned.kind === 'create-table') process.stderr.write(`created table ${planned.table.name}\n`);
+        else if (planned.kind === 'set') process.stderr.write(`set ${planned.key} = ${planned.value}\n`);
         else {
           const q = planned.query;
           const format = process.stdout.isTTY ? 'table' : 'jsonl';
-          const sink = planned.kind === 'insert' ? fileTableSink(q.sink!, q.plan.schema) : stdoutSink(format, q.plan.schema, stdout, undefined);
+          const sink = planned.kind === 'insert' ? fileTableSink(q.sink!, q.plan.schema) : stdoutSink(format, q.plan.schema, direct(stdout), undefined);
           running = session.start(planned.name ?? `q${++counter}`, q, sink);
           await running.done;
-          if (running.status === 'failed') report(running.error);
+          if (running.status === 'failed') report(running.error, 'run');
           running = undefined;
         }
       }

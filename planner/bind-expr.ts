@@ -4,7 +4,7 @@ import { type Diagnostic, type Span, didYouMean } from '../parser/errors.ts';
 import type { BoundExpr } from './bound-expr.ts';
 import { castKernel } from './functions/cast.ts';
 import { unify } from './functions/conditional.ts';
-import { functionNames, resolveFunction } from './functions/registry.ts';
+import { functionNames, hasFunction, resolveFunction } from './functions/registry.ts';
 import type { Scope } from './scope.ts';
 import { parseTimestamp } from './timestamp.ts';
 import { MAX_DECIMAL_PRECISION, type SqlType, typeToString } from './types.ts';
@@ -87,6 +87,16 @@ export class ExprBinder {
         return this.caseExpr(e);
       case 'call': {
         const name = e.name.name.toUpperCase();
+        // An unknown name is the mistake to report, before anything about its arguments.
+        if (!AGGREGATES.has(name) && !hasFunction(name)) {
+          const suggestion = didYouMean(name, [...functionNames(), ...AGGREGATES]);
+          return this.fail({
+            code: 'unknown-function',
+            message: `function ${e.name.name}() does not exist`,
+            span: e.name.span,
+            hint: suggestion ? `did you mean ${suggestion}()?` : undefined,
+          });
+        }
         if (AGGREGATES.has(name))
           return this.fail({
             code: 'misplaced-aggregate',

@@ -24,6 +24,8 @@ export interface QueryEnv {
 export class RunningQuery {
   readonly pipeline: Pipeline;
   status: QueryStatus = 'starting';
+  /** Malformed source rows skipped under 'format.on-error' = 'skip'. */
+  rowsSkipped = 0;
   error?: unknown;
   /** Resolves when the query has finished, failed or stopped. */
   readonly done: Promise<void>;
@@ -95,6 +97,7 @@ export class RunningQuery {
           }
           this.guard(() => this.pipeline.push({ data: chunk.batch }));
           this.position = chunk.end;
+          this.rowsSkipped += chunk.skipped;
           return this.status === 'running';
         });
         if (!more) return;

@@ -5,7 +5,6 @@ import { TidemarkError } from '../../parser/errors.ts';
 import { parseStatements } from '../../parser/parse.ts';
 import { Catalog } from '../../planner/catalog.ts';
 import { type PlannedQuery, type PlannedStatement, planStatement } from '../../planner/plan-statement.ts';
-import { openDuckDBBackend } from '../../state/duckdb-backend.ts';
 import type { CheckpointInfo, OnStateMismatch, StateBackend } from '../../state/state-backend.ts';
 import { MemoryTable } from '../sources/memory-table.ts';
 import type { Sink } from '../sinks/sink.ts';
@@ -54,7 +53,8 @@ export class Session {
   }
 
   static async open(options: SessionOptions = {}): Promise<Session> {
-    const backend = options.stateDir ? await openDuckDBBackend(resolve(options.stateDir)) : undefined;
+    // DuckDB loads only when state is durable: runs without a state directory start faster.
+    const backend = options.stateDir ? await (await import('../../state/duckdb-backend.ts')).openDuckDBBackend(resolve(options.stateDir)) : undefined;
     let restored: CheckpointInfo | undefined;
     try {
       restored = await backend?.restore();

@@ -67,6 +67,11 @@ export class StreamingQuery implements AsyncIterable<Change> {
     return this.running.lateRowsDropped;
   }
 
+  /** Malformed source rows skipped under 'format.on-error' = 'skip' (SPEC §7: counted, never silent). */
+  get rowsSkipped(): number {
+    return this.running.rowsSkipped;
+  }
+
   stats(): OperatorStats[] {
     return this.running.stats();
   }

@@ -161,7 +161,9 @@ export class JsonLineParser {
           continue;
         }
       }
-      const reason = this.appenders[c]!(builder, decodeToken(b, kind, s, e));
+      // BIGINT beyond 2^53 and DECIMAL fractions convert exactly from the number's text, not via a double.
+      const exactText = kind === Tok.Number && (type === 'BIGINT' || type === 'DECIMAL') && Number.isNaN(parseSmallInteger(b, s, e));
+      const reason = this.appenders[c]!(builder, exactText ? ascii(b, s, e) : decodeToken(b, kind, s, e));
       if (reason !== undefined) return this.columnReason(c, reason);
     }
     return undefined;

@@ -36,7 +36,7 @@ describe('REPL with piped standard input', () => {
     const p = startCli([], { env });
     const alive = () => p.child.exitCode === null;
     p.child.stdin!.write(CREATE);
-    await waitFor('the table to be created', () => /created table events/i.test(p.stdout()) || !alive());
+    await waitFor('the table to be created', () => /created table events/i.test(p.stderr()) || !alive()); // an acknowledgement, not a result: stderr
     p.child.stdin!.write('SELECT nope FROM events;\n');
     await waitFor('the error', () => p.stderr().includes('error[unknown-column]') || !alive());
     const [first, second] = SELECT.split(/(?<=\n)/);
