@@ -71,8 +71,8 @@ const QUERY = `SELECT window_start, window_end, user_id, COUNT(*) AS clicks
   FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(event_time), INTERVAL '10' MINUTES))
   GROUP BY window_start, window_end, user_id`;
 
-async function tidemark(push) {
-  const engine = await createEngine();
+async function tidemark(push, options = {}) {
+  const engine = await createEngine(options);
   await engine.exec(DDL("'connector' = 'memory'"));
   const q = engine.query(QUERY);
   let rows = 0;
@@ -85,7 +85,7 @@ async function tidemark(push) {
   })();
   const src = engine.source('clicks');
   const t = performance.now();
-  await push(src);
+  await push(src, engine);
   await src.end();
   await consume;
   const ms = performance.now() - t;
@@ -134,6 +134,15 @@ const arrowRuns = [];
 for (let r = 0; r < REPEAT; r++) arrowRuns.push(await tidemark(async (src) => { for (const t of tables) await src.push(t); }));
 const arrow = arrowRuns.sort((a, b) => a.ms - b.ms)[Math.floor(REPEAT / 2)];
 
+const stateDir = mkdtempSync(join(tmpdir(), 'tidemark-bench-state-'));
+const durable = await tidemark(async (src, engine) => {
+  for (let i = 0; i < tables.length; i++) {
+    await src.push(tables[i]);
+    if (i % 8 === 7) await engine.checkpoint();
+  }
+}, { stateDir, checkpointInterval: 0 });
+rmSync(stateDir, { recursive: true, force: true });
+
 const objRows = Math.min(ROWS, 1_000_000);
 const objects = Array.from({ length: objRows }, (_, i) => ({ user_id: `u${data.users[i]}`, url: '/home', event_time: data.ts[i] }));
 const objRun = await tidemark(async (src) => { for (let s = 0; s < objRows; s += 10_000) await src.push(objects.slice(s, s + 10_000)); });
@@ -153,6 +162,7 @@ console.log('| what | time | throughput | vs DuckDB threads=1 |');
 console.log('|---|---|---|---|');
 const row = (what, ms, n = ROWS) => console.log(`| ${what} | ${ms.toFixed(0)} ms | ${(n / (ms / 1000) / 1e6).toFixed(2)} M events/s | ${((n / ms) / (ROWS / d1.ms)).toFixed(2)}x |`);
 row('Tidemark library, Arrow batches (push → windows fired → output batches)', arrow.ms);
+row(`Tidemark library, Arrow batches, durable: checkpoint to DuckDB every ${8 * BATCH} rows`, durable.ms);
 row(`Tidemark library, row objects (${objRows.toLocaleString()} rows, 10k per push)`, objRun.ms, objRows);
 row('Tidemark CLI, JSON-lines file → jsonl on stdout (parse-bound)', cliMs);
 row('DuckDB batch GROUP BY, threads=1 (query only; table preloaded)', d1.ms);
