@@ -2,8 +2,8 @@
 import type { KeyStore } from './key-store.ts';
 
 export class GroupIndex {
-  private slots: Int32Array; // group id + 1; 0 = empty
-  private slotHash: Uint32Array;
+  /** Slot s holds [group id + 1 (0 = empty), hash] side by side: one cache line per probe. */
+  private table: Int32Array;
   private mask: number;
   /** Group ids in the order their keys first arrived: the order a window's rows are emitted in. */
   gids: Int32Array;
@@ -12,8 +12,7 @@ export class GroupIndex {
   constructor(capacity = 16) {
     let cap = 16;
     while (cap < capacity * 2) cap <<= 1;
-    this.slots = new Int32Array(cap);
-    this.slotHash = new Uint32Array(cap);
+    this.table = new Int32Array(cap * 2);
     this.mask = cap - 1;
     this.gids = new Int32Array(Math.max(8, capacity));
   }
@@ -23,21 +22,20 @@ export class GroupIndex {
    * id and calls insert()).
    */
   find(h: number, row: number, keys: KeyStore): number {
+    const t = this.table;
+    const hash = h | 0;
     let s = h & this.mask;
     for (;;) {
-      const g1 = this.slots[s]!;
+      const g1 = t[2 * s]!;
       if (g1 === 0) return -1;
-      if (this.slotHash[s] === h && keys.equals(g1 - 1, row)) return g1 - 1;
+      if (t[2 * s + 1] === hash && keys.equals(g1 - 1, row)) return g1 - 1;
       s = (s + 1) & this.mask;
     }
   }
 
   insert(h: number, gid: number): void {
-    if ((this.size + 1) * 2 > this.slots.length) this.rehash();
-    let s = h & this.mask;
-    while (this.slots[s] !== 0) s = (s + 1) & this.mask;
-    this.slots[s] = gid + 1;
-    this.slotHash[s] = h;
+    if ((this.size + 1) * 2 > this.mask + 1) this.rehash();
+    this.place(this.table, this.mask, h | 0, gid + 1);
     if (this.size === this.gids.length) {
       const grown = new Int32Array(this.gids.length * 2);
       grown.set(this.gids);
@@ -46,21 +44,19 @@ export class GroupIndex {
     this.gids[this.size++] = gid;
   }
 
+  private place(t: Int32Array, mask: number, hash: number, g1: number): void {
+    let s = hash & mask;
+    while (t[2 * s] !== 0) s = (s + 1) & mask;
+    t[2 * s] = g1;
+    t[2 * s + 1] = hash;
+  }
+
   private rehash(): void {
-    const oldSlots = this.slots;
-    const oldHash = this.slotHash;
-    const cap = oldSlots.length * 2;
-    this.slots = new Int32Array(cap);
-    this.slotHash = new Uint32Array(cap);
+    const old = this.table;
+    const cap = (this.mask + 1) * 2;
+    this.table = new Int32Array(cap * 2);
     this.mask = cap - 1;
-    for (let i = 0; i < oldSlots.length; i++) {
-      const g1 = oldSlots[i]!;
-      if (g1 === 0) continue;
-      let s = oldHash[i]! & this.mask;
-      while (this.slots[s] !== 0) s = (s + 1) & this.mask;
-      this.slots[s] = g1;
-      this.slotHash[s] = oldHash[i]!;
-    }
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(this.table, this.mask, old[i + 1]!, old[i]!);
   }
 }
 

@@ -97,6 +97,7 @@ function growI32(a: Int32Array, n: number): Int32Array {
 export class KeyStore {
   private cols: KeyColumn[];
   private views: BatchKey[] = [];
+  private hashes = new Uint32Array(0);
   capacity: number;
 
   constructor(readonly types: readonly SqlType[], capacity = 1024) {
@@ -113,7 +114,10 @@ export class KeyStore {
   /** Prepares a batch's key columns and returns each row's hash. */
   bindBatch(columns: readonly A.Data[], n: number): Uint32Array {
     this.views = columns.map((d, i) => viewOf(d, this.types[i]!));
-    const h = new Uint32Array(n);
+    // Reused between batches: the hashes are read only while the batch is processed.
+    if (this.hashes.length < n) this.hashes = new Uint32Array(n);
+    const h = this.hashes.subarray(0, n);
+    h.fill(0);
     for (const v of this.views) {
       if (v.stride === 0) hashStrings(h, v, n);
       else hashWords(h, v, n);

@@ -36,8 +36,19 @@ export function validityBitmap(nulls: Uint8Array | null, n: number): { bitmap: U
   return nullCount === 0 ? { bitmap: undefined, nullCount: 0 } : { bitmap, nullCount };
 }
 
+/** Event-time columns are read by several operators per batch; the conversion is kept per column. */
+const int64Cache = new WeakMap<A.Data, Float64Array>();
+
 /** int64 storage (BigInt64Array) read as numbers through an Int32Array view: exact below 2^53. */
 export function int64AsNumbers(data: A.Data): Float64Array {
+  const cached = int64Cache.get(data);
+  if (cached) return cached;
+  const out = readInt64Words(data);
+  int64Cache.set(data, out);
+  return out;
+}
+
+function readInt64Words(data: A.Data): Float64Array {
   const values = data.values as BigInt64Array;
   const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
   const n = data.length;
