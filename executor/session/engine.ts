@@ -45,13 +45,18 @@ export class Engine {
 
   constructor(readonly session: Session) {}
 
-  /** Runs DDL, SET and INSERT INTO ... SELECT statements; INSERT jobs start and keep running. */
-  async exec(sql: string): Promise<void> {
+  /**
+   * Runs DDL, SET and INSERT INTO ... SELECT statements. INSERT jobs start and keep running; they are
+   * returned so a caller can await `job.done()` (which rejects if the job fails).
+   */
+  async exec(sql: string): Promise<StreamingQuery[]> {
+    const jobs: StreamingQuery[] = [];
     for (const { planned } of this.session.plan(sql)) {
       if (planned.kind === 'select')
         throw new TidemarkError({ code: 'use-query', message: 'exec() does not return rows; run a SELECT with engine.query(sql)' });
-      if (planned.kind === 'insert') this.startInsert(planned.query, planned.name);
+      if (planned.kind === 'insert') jobs.push(this.startInsert(planned.query, planned.name));
     }
+    return jobs;
   }
 
   /** The plan of a query, as EXPLAIN prints it. */
@@ -72,6 +77,7 @@ export class Engine {
     const p = selects[0]!.planned as { kind: 'select'; query: PlannedQuery };
     const name = options.name ?? this.nextName();
     const output = new QueryOutput(p.query.plan.schema);
+    output.epoch = this.session.currentEpoch;
     const running = this.session.start(name, p.query, output);
     return new StreamingQuery(running, output, this.session);
   }

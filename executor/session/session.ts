@@ -67,6 +67,11 @@ export class Session {
     return session;
   }
 
+  /** The epoch output produced now belongs to: the number of the next checkpoint. */
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
   get durable(): boolean {
     return this.backend !== undefined;
   }
