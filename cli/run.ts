@@ -43,7 +43,8 @@ export async function runScript(file: string, opts: RunOptions): Promise<number>
     return report(e);
   }
   const format = opts.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
-  const stdout = new Stdout();
+  // A reader that goes away (`| head`) ends the run quietly, like any other graceful stop.
+  const stdout = new Stdout(process.stdout, () => void session.close().catch(() => undefined));
   let interrupted: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted !== undefined) process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm); // a second signal aborts

@@ -16,7 +16,7 @@ export interface EngineOptions {
   readonly onStateMismatch?: OnStateMismatch;
   /** Periodic checkpoints with a stateDir: ms or '10s' (default 10 s; 0 = only explicit and at close). */
   readonly checkpointInterval?: number | string;
-  /** Wall clock in ms, replaceable for deterministic tests of processing time. */
+  /** Wall clock in ms (SPEC §2), for the processing-time features to come; nothing reads it yet. */
   readonly clock?: () => number;
 }
 

@@ -18,7 +18,7 @@ export interface SessionOptions {
   readonly onStateMismatch?: OnStateMismatch;
   /** Periodic checkpoint interval in ms (default 10 s; 0 disables); SET 'execution.checkpointing.interval' overrides. */
   readonly checkpointInterval?: number;
-  /** Wall clock (ms), replaceable for tests. */
+  /** Wall clock (ms), for processing time and idle timeouts once they exist; unused so far. */
   readonly clock?: () => number;
 }
 

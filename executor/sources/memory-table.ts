@@ -1,5 +1,5 @@
 // A table fed from the program (`engine.source(name).push(rows)`): converts rows once, fans them out to queries.
-import type * as A from 'apache-arrow';
+import * as A from 'apache-arrow';
 import { TidemarkError } from '../../parser/errors.ts';
 import type { TableDef } from '../../planner/catalog.ts';
 import { makeBatch } from '../vector/arrow-types.ts';
@@ -60,6 +60,6 @@ function isArrow(x: unknown): x is A.RecordBatch | A.Table {
 export function project(batch: A.RecordBatch, columns: readonly string[]): A.RecordBatch {
   const fields = columns.map((c) => batch.schema.fields.find((f) => f.name === c)!);
   const data = columns.map((c) => batch.getChild(c)!.data[0]!);
-  return makeBatch(new (batch.schema.constructor as typeof A.Schema)(fields), data, batch.numRows);
+  return makeBatch(new A.Schema(fields), data, batch.numRows);
 }
 
