@@ -6,7 +6,7 @@ import type { StreamBatch } from './batch.ts';
 import type { Downstream, Operator, OperatorContext, OperatorStats } from './operator.ts';
 import { FilterOperator } from './operators/filter.ts';
 import { ProjectOperator } from './operators/project.ts';
-import { TumblingAggregate } from './operators/tumbling-aggregate.ts';
+import { WindowAggregate } from './operators/window-aggregate.ts';
 import { WatermarkAssigner } from './operators/watermark-assigner.ts';
 import { WindowAssignOperator } from './operators/window-assign.ts';
 import type { Sink } from './sinks/sink.ts';
@@ -24,8 +24,8 @@ function createOperator(spec: Exclude<OperatorSpec, SourceSpec>, next: Downstrea
       return new ProjectOperator(spec.id, spec.exprs, spec.schema, next);
     case 'window-assign':
       return new WindowAssignOperator(spec.id, spec.window, spec.schema, next);
-    case 'tumbling-aggregate':
-      return new TumblingAggregate(spec, next);
+    case 'window-aggregate':
+      return new WindowAggregate(spec, next);
   }
 }
 

@@ -15,6 +15,9 @@ const GROUP_WINDOW_AUX: Record<string, (typeof WINDOW_COLUMNS)[number]> = {
   TUMBLE_START: 'window_start',
   TUMBLE_END: 'window_end',
   TUMBLE_ROWTIME: 'window_time',
+  HOP_START: 'window_start',
+  HOP_END: 'window_end',
+  HOP_ROWTIME: 'window_time',
 };
 
 export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindContext): Bound | null {
@@ -31,16 +34,21 @@ export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindConte
     const gw = windowCalls[0] as Expr & { kind: 'call' };
     groupWindow = gw;
     const name = gw.name.name.toUpperCase();
-    if (name !== 'TUMBLE') {
+    if (name !== 'TUMBLE' && name !== 'HOP') {
       errors.push(unsupportedWindow(name, gw.name.span));
       return null;
     }
-    const [time, size, offset, extra] = gw.args;
-    if (!time || time.kind !== 'column' || !size || extra) {
-      errors.push({ code: 'bad-argument', message: 'TUMBLE in GROUP BY takes (time_attribute, size [, offset])', span: gw.span, hint: "GROUP BY TUMBLE(event_time, INTERVAL '10' MINUTE)" });
+    // Calcite's group windows: TUMBLE(time, size [, offset]) and HOP(time, slide, size [, offset]).
+    const hop = name === 'HOP';
+    const [time, a, b, c, extra] = gw.args;
+    const [step, size, offset, tooMany] = hop ? [a, b, c, extra] : [undefined, a, b, c];
+    if (!time || time.kind !== 'column' || !size || tooMany) {
+      const shape = hop ? '(time_attribute, slide, size [, offset])' : '(time_attribute, size [, offset])';
+      const example = hop ? "HOP(event_time, INTERVAL '1' MINUTE, INTERVAL '10' MINUTE)" : "TUMBLE(event_time, INTERVAL '10' MINUTE)";
+      errors.push({ code: 'bad-argument', message: `${name} in GROUP BY takes ${shape}`, span: gw.span, hint: `GROUP BY ${example}` });
       return null;
     }
-    const windowed = applyWindow(input, { name, timeColumn: time.name, size, offset, span: gw.span }, errors);
+    const windowed = applyWindow(input, { name, timeColumn: time.name, size, step, offset, span: gw.span }, errors);
     if (!windowed) return null;
     input = windowed;
   }

@@ -7,7 +7,11 @@ import { Scope, type ScopeColumn } from './scope.ts';
 import { TIMESTAMP } from './types.ts';
 
 export const WINDOW_FUNCTIONS = ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'];
-const PARAMS: Record<string, string[]> = { TUMBLE: ['DATA', 'TIMECOL', 'SIZE', 'OFFSET'] };
+const PARAMS: Record<string, string[]> = {
+  TUMBLE: ['DATA', 'TIMECOL', 'SIZE', 'OFFSET'],
+  HOP: ['DATA', 'TIMECOL', 'SLIDE', 'SIZE', 'OFFSET'],
+  CUMULATE: ['DATA', 'TIMECOL', 'STEP', 'SIZE', 'OFFSET'],
+};
 
 export interface Bound {
   readonly plan: LogicalPlan;
@@ -20,6 +24,8 @@ export interface WindowCall {
   readonly table?: Ident; // DATA
   readonly timeColumn?: Ident; // TIMECOL
   readonly size?: Expr;
+  /** HOP's SLIDE or CUMULATE's STEP. */
+  readonly step?: Expr;
   readonly offset?: Expr;
   readonly span: Span;
 }
@@ -29,7 +35,7 @@ export function unsupportedWindow(name: string, span: Span): Diagnostic {
     code: 'unsupported',
     message: `${name} windows are not supported yet`,
     span,
-    hint: 'TUMBLE windows are supported; HOP, CUMULATE and SESSION are planned',
+    hint: 'TUMBLE, HOP and CUMULATE windows are supported; SESSION is planned',
   };
 }
 
@@ -71,17 +77,27 @@ export function readWindowCall(item: FromItem & { kind: 'tvf' | 'function-ref' }
   const timeColumn = asColumn(slots.get('TIMECOL'));
   const size = asExpr(slots.get('SIZE'));
   const offset = asExpr(slots.get('OFFSET'));
-  const missing = !table ? 'DATA (the table)' : !timeColumn ? 'TIMECOL (the time attribute)' : !size ? 'SIZE' : undefined;
+  const stepName = name === 'HOP' ? 'SLIDE' : name === 'CUMULATE' ? 'STEP' : undefined;
+  const step = stepName ? asExpr(slots.get(stepName)) : undefined;
+  const missing = !table
+    ? 'DATA (the table)'
+    : !timeColumn
+      ? 'TIMECOL (the time attribute)'
+      : stepName && !step
+        ? stepName
+        : !size
+          ? 'SIZE'
+          : undefined;
   if (missing) {
     errors.push({
       code: 'bad-argument',
       message: `${name}() needs ${missing}`,
       span: item.span,
-      hint: `write ${name}(TABLE t, DESCRIPTOR(event_time), INTERVAL '10' MINUTES)`,
+      hint: `write ${name}(TABLE t, DESCRIPTOR(event_time), ${stepName ? "INTERVAL '1' MINUTE, " : ''}INTERVAL '10' MINUTES)`,
     });
     return null;
   }
-  return { name, table, timeColumn, size, offset, span: item.span };
+  return { name, table, timeColumn, size, step, offset, span: item.span };
 }
 
 function asTable(a: TvfArg | Expr | undefined): Ident | undefined {
@@ -127,6 +143,7 @@ export function intervalConstant(e: Expr, what: string, errors: Diagnostic[], al
 export function applyWindow(input: Bound, call: WindowCall, errors: Diagnostic[]): Bound | null {
   const idx = input.scope.resolve(call.timeColumn!);
   const size = intervalConstant(call.size!, 'the window size', errors);
+  const step = call.step ? intervalConstant(call.step, `the window ${call.name === 'HOP' ? 'slide' : 'step'}`, errors) : size;
   const offset = call.offset ? intervalConstant(call.offset, 'the window offset', errors, true) : 0;
   if (typeof idx !== 'number') {
     errors.push(idx);
@@ -142,12 +159,21 @@ export function applyWindow(input: Bound, call: WindowCall, errors: Diagnostic[]
     });
     return null;
   }
-  if (size === null || offset === null) return null;
+  if (size === null || offset === null || step === null) return null;
+  if (call.name === 'CUMULATE' && (size % step !== 0 || step > size)) {
+    errors.push({ code: 'bad-argument', message: 'a CUMULATE window size must be a whole multiple of its step', span: call.size!.span });
+    return null;
+  }
+  if (call.name === 'HOP' && step > size) {
+    errors.push({ code: 'bad-argument', message: 'a HOP window slide must not be larger than its size', span: call.step!.span, hint: 'rows between windows would belong to none' });
+    return null;
+  }
   if (offset >= size) {
     errors.push({ code: 'bad-argument', message: 'the window offset must be smaller than the window size', span: call.offset!.span });
     return null;
   }
-  const window: WindowSpec = { kind: 'tumble', timeColumn: idx, timeName: col.name, size, offset };
+  const kind = call.name === 'HOP' ? 'hop' : call.name === 'CUMULATE' ? 'cumulate' : 'tumble';
+  const window: WindowSpec = { kind, timeColumn: idx, timeName: col.name, size, step, offset };
   const table = col.table;
   const added: ScopeColumn[] = [
     { name: 'window_start', table, field: { name: 'window_start', type: TIMESTAMP, nullable: false }, timeAttribute: false },

@@ -1,5 +1,6 @@
 // EXPLAIN text: one line per operator with its window, keys, state and watermark handling.
 import { type BoundExpr, aggToString, exprToString, formatDuration } from './bound-expr.ts';
+import type { WindowSpec } from './logical-plan.ts';
 import type { OperatorSpec } from './physical.ts';
 import { changelogKind } from './physical.ts';
 
@@ -37,12 +38,12 @@ function describe(s: OperatorSpec): string {
     case 'project':
       return `Project: ${names(s, s.exprs)}`;
     case 'window-assign':
-      return `WindowAssign: TUMBLE(${s.window.timeName}, width=${formatDuration(s.window.size)}${s.window.offset ? `, offset=${formatDuration(s.window.offset)}` : ''}) adds window_start, window_end, window_time`;
-    case 'tumbling-aggregate': {
+      return `WindowAssign: ${windowText(s.window)} adds window_start, window_end, window_time${s.window.kind === 'tumble' ? '' : ' (a row per window it falls in)'}`;
+    case 'window-aggregate': {
       const keys = s.groups.flatMap((g) => (g.kind === 'key' ? [exprToString(g.expr)] : []));
       const w = s.window;
       return [
-        `TumblingAggregate: time=${w.timeName}, width=${formatDuration(w.size)}${w.offset ? `, offset=${formatDuration(w.offset)}` : ''}`,
+        `${AGGREGATE_NAMES[w.kind]}: time=${w.timeName}, ${windowParams(w)}`,
         `key=[${keys.join(', ')}]`,
         `aggs=[${s.aggregates.map(aggToString).join(', ')}]`,
         'state=groups per open window, dropped when it fires',
@@ -50,4 +51,15 @@ function describe(s: OperatorSpec): string {
       ].join(', ');
     }
   }
+}
+
+const AGGREGATE_NAMES: Record<WindowSpec['kind'], string> = { tumble: 'TumblingAggregate', hop: 'HoppingAggregate', cumulate: 'CumulatingAggregate' };
+
+function windowParams(w: WindowSpec): string {
+  const step = w.kind === 'hop' ? `, slide=${formatDuration(w.step)}` : w.kind === 'cumulate' ? `, step=${formatDuration(w.step)}` : '';
+  return `width=${formatDuration(w.size)}${step}${w.offset ? `, offset=${formatDuration(w.offset)}` : ''}`;
+}
+
+function windowText(w: WindowSpec): string {
+  return `${w.kind.toUpperCase()}(${w.timeName}, ${windowParams(w)})`;
 }

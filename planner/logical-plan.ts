@@ -3,15 +3,19 @@ import type { AggCall, BoundExpr } from './bound-expr.ts';
 import type { TableDef } from './catalog.ts';
 import type { Schema } from './types.ts';
 
-/** A window over event time. Sizes and offsets in milliseconds. `timeColumn` indexes the input. */
-export interface TumbleWindow {
-  readonly kind: 'tumble';
+/**
+ * A window over event time (SPEC §1), sizes in milliseconds; `timeColumn` indexes the input. TUMBLE has
+ * `step` = `size`; HOP windows of `size` start every `step` (its slide); CUMULATE windows start every
+ * `size` and end every `step` after their start. `offset` shifts every window.
+ */
+export interface WindowSpec {
+  readonly kind: 'tumble' | 'hop' | 'cumulate';
   readonly timeColumn: number;
   readonly timeName: string;
   readonly size: number;
+  readonly step: number;
   readonly offset: number;
 }
-export type WindowSpec = TumbleWindow;
 
 /** The columns a window table-valued function appends to its input, in this order. */
 export const WINDOW_COLUMNS = ['window_start', 'window_end', 'window_time'] as const;

@@ -18,7 +18,7 @@ export type OperatorSpec =
   | (Common & { readonly kind: 'project'; readonly input: OperatorSpec; readonly exprs: readonly BoundExpr[] })
   | (Common & { readonly kind: 'window-assign'; readonly input: OperatorSpec; readonly window: WindowSpec })
   | (Common & {
-      readonly kind: 'tumbling-aggregate';
+      readonly kind: 'window-aggregate';
       readonly input: OperatorSpec;
       readonly window: WindowSpec;
       readonly groups: readonly WindowGroup[];
@@ -28,18 +28,18 @@ export type OperatorSpec =
 /** Whether a query's output only inserts (+I) or also updates and deletes (SPEC §3). */
 export type ChangelogKind = 'append-only' | 'updating';
 
-const SHORT: Record<OperatorSpec['kind'], string> = {
+const SHORT: Record<Exclude<OperatorSpec['kind'], 'window-aggregate'>, string> = {
   source: 'source',
   'watermark-assigner': 'watermark',
   filter: 'filter',
   project: 'project',
   'window-assign': 'window',
-  'tumbling-aggregate': 'tumble',
 };
 
 export function toPhysical(plan: LogicalPlan, query: string): OperatorSpec {
   let position = 0;
-  const id = (kind: OperatorSpec['kind']) => `${query}_${SHORT[kind]}${position++}`;
+  // Window aggregates are named for their window (q1_tumble2): the id also names their state tables.
+  const id = (kind: keyof typeof SHORT | WindowSpec['kind']) => `${query}_${kind in SHORT ? SHORT[kind as keyof typeof SHORT] : kind}${position++}`;
   const build = (p: LogicalPlan): OperatorSpec => {
     switch (p.kind) {
       case 'scan':
@@ -62,7 +62,7 @@ export function toPhysical(plan: LogicalPlan, query: string): OperatorSpec {
       }
       case 'window-aggregate': {
         const input = build(p.input);
-        return { kind: 'tumbling-aggregate', id: id('tumbling-aggregate'), schema: p.schema, input, window: p.window, groups: p.groups, aggregates: p.aggregates };
+        return { kind: 'window-aggregate', id: id(p.window.kind), schema: p.schema, input, window: p.window, groups: p.groups, aggregates: p.aggregates };
       }
       case 'aggregate':
         // The binder admits GROUP BY only over a window; what still cannot fuse is a filter between them.
