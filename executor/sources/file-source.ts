@@ -139,6 +139,7 @@ class FileSourceImpl implements FileSource {
     this.done = true;
     const fh = this.fh;
     this.fh = undefined;
+    await this.reader?.settle(); // no read-ahead may be in flight when the file closes
     await fh?.close();
   }
 
@@ -198,6 +199,7 @@ class FileSourceImpl implements FileSource {
       }
       if (!isBlank(first.buf, first.start, first.end)) break;
     }
+    await first.settle();
     const header = splitCsvLine(first.buf, first.start, first.end, delim);
     if (typeof header === 'string') {
       if (mode === true) throw this.badRow(first.lineNumber, `header: ${header}`);

@@ -27,10 +27,14 @@ export class LineReader {
   private bufOffset: number;
   private pos = 0;
   private filled = 0;
+  /** The next chunk, read ahead while the current one is parsed (so parsing never waits on the disk). */
+  private ahead?: { at: number; read: Promise<number> };
+  private readonly spare: Buffer;
 
   constructor(fh: FileHandle, offset: number, line: number, chunkBytes: number = DEFAULT_CHUNK_BYTES) {
     this.fh = fh;
     this.buf = Buffer.allocUnsafe(Math.max(16, chunkBytes));
+    this.spare = Buffer.allocUnsafe(Math.max(16, chunkBytes));
     this.bufOffset = offset;
     this.lineOffset = this.nextOffset = offset;
     this.lineNumber = this.nextLineNumber = line;
@@ -71,9 +75,32 @@ export class LineReader {
       this.buf.copy(bigger, 0, 0, this.filled);
       this.buf = bigger;
     }
-    const { bytesRead } = await this.fh.read(this.buf, this.filled, this.buf.length - this.filled, this.bufOffset + this.filled);
+    const at = this.bufOffset + this.filled;
+    let bytesRead: number;
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    const early = ahead && ahead.at === at ? await ahead.read : -1;
+    if (early >= 0) {
+      // Copies what fits; the rest is read again from where the buffer ends.
+      bytesRead = Math.min(early, this.buf.length - this.filled);
+      this.spare.copy(this.buf, this.filled, 0, bytesRead);
+    } else {
+      if (ahead) await ahead.read; // a failed or stale read-ahead: read directly, so errors surface
+      bytesRead = (await this.fh.read(this.buf, this.filled, this.buf.length - this.filled, at)).bytesRead;
+    }
     if (bytesRead === 0) this.eof = true;
     this.filled += bytesRead;
+    if (!this.eof) {
+      const next = this.bufOffset + this.filled;
+      const room = Math.min(this.spare.length, this.buf.length);
+      this.ahead = { at: next, read: this.fh.read(this.spare, 0, room, next).then((r) => r.bytesRead, () => -1) };
+    }
+  }
+
+  /** Waits for a read-ahead in flight, so the file can be closed under no read. */
+  async settle(): Promise<void> {
+    await this.ahead?.read;
+    this.ahead = undefined;
   }
 
   /** Skips a UTF-8 byte order mark at the very start of the file. */
