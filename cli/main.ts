@@ -41,6 +41,15 @@ program
     process.exitCode = await checkScript(file, true);
   });
 
+program
+  .command('state')
+  .description('show what a state directory holds: the last checkpoint, queries, positions and state tables')
+  .argument('<dir>')
+  .action(async (dir: string) => {
+    const { showState } = await import('./state.ts');
+    process.exitCode = await showState(dir);
+  });
+
 program.action(async () => {
   const { startRepl } = await import('./repl.ts');
   process.exitCode = await startRepl();

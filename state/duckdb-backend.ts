@@ -3,8 +3,8 @@
 import { quotedIdentifier } from '@duckdb/node-api';
 import { InternalError, TidemarkError } from '../parser/errors.ts';
 import type { Schema } from '../planner/types.ts';
-import type { CheckpointInfo, CheckpointRecord, OnStateMismatch, StateBackend, StateTable } from './state-backend.ts';
-import { inTransaction, openStateDatabase, Serial, type StateDatabase } from './duckdb-database.ts';
+import type { CheckpointInfo, CheckpointRecord, OnStateMismatch, StateBackend, StateSummary, StateTable } from './state-backend.ts';
+import { inTransaction, openStateDatabase, queryRows, Serial, type StateDatabase } from './duckdb-database.ts';
 import {
   dropQueryState,
   ensureCatalog,
@@ -53,6 +53,24 @@ class DuckDBBackend implements StateBackend {
 
   restore(): Promise<CheckpointInfo | undefined> {
     return this.exclusive(() => readCheckpoint(this.db.connection));
+  }
+
+  describe(): Promise<StateSummary> {
+    return this.exclusive(async () => {
+      const c = this.db.connection;
+      const checkpoint = await readCheckpoint(c);
+      const queries = (await queryRows(c, `SELECT name, fingerprint, created_at FROM tidemark_queries ORDER BY name`)).map(([name, fingerprint, createdAt]) => ({
+        name: name as string,
+        fingerprint: fingerprint as string,
+        createdAt: createdAt as Date,
+      }));
+      const tables = [];
+      for (const [table, query, operator] of await queryRows(c, `SELECT table_name, query, operator FROM tidemark_tables ORDER BY table_name`)) {
+        const [[rows]] = (await queryRows(c, `SELECT count(*) FROM ${quotedIdentifier(table as string)}`)) as [[bigint | number]];
+        tables.push({ table: table as string, query: (query as string | null) ?? null, operator: operator as string, rows: Number(rows) });
+      }
+      return { checkpoint, queries, tables };
+    });
   }
 
   registerQuery(query: string, fingerprint: string, onMismatch: OnStateMismatch): Promise<boolean> {

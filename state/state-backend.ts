@@ -36,7 +36,16 @@ export interface CheckpointInfo extends CheckpointRecord {
 /** What to do when a query name's stored plan fingerprint differs from the running query's. */
 export type OnStateMismatch = 'error' | 'discard';
 
+/** What a state directory holds, for `tidemark state DIR`. */
+export interface StateSummary {
+  readonly checkpoint?: CheckpointInfo;
+  readonly queries: readonly { readonly name: string; readonly fingerprint: string; readonly createdAt: Date }[];
+  readonly tables: readonly { readonly table: string; readonly query: string | null; readonly operator: string; readonly rows: number }[];
+}
+
 export interface StateBackend {
+  /** The last checkpoint, the queries and the state tables with their row counts. */
+  describe(): Promise<StateSummary>;
   /** The last committed checkpoint, or undefined for a fresh state directory. */
   restore(): Promise<CheckpointInfo | undefined>;
   /**
