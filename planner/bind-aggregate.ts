@@ -101,7 +101,12 @@ export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindConte
   const groupFields = groupBy.map((g) => ({ name: exprToString(g), type: g.type, nullable: g.nullable }));
   const aggFields = aggregates.map((a) => ({ name: aggToString(a), type: a.type, nullable: a.nullable }));
   const aggPlan = { kind: 'aggregate' as const, input: input.plan, groupBy, aggregates, schema: { fields: [...groupFields, ...aggFields] } };
-  const outColumns: ScopeColumn[] = [...groupFields, ...aggFields].map((field) => ({ name: field.name, field, timeAttribute: false }));
+  // window_time stays an event-time attribute after the aggregate, so windows can cascade (SPEC §1).
+  const isWindowTime = (g: BoundExpr) => g.kind === 'column-ref' && g.name === 'window_time' && scopeCols[g.index]!.timeAttribute;
+  const outColumns: ScopeColumn[] = [
+    ...groupFields.map((field, i) => ({ name: field.name, field, timeAttribute: isWindowTime(groupBy[i]!) })),
+    ...aggFields.map((field) => ({ name: field.name, field, timeAttribute: false })),
+  ];
   const output: Bound = { plan: aggPlan, scope: new Scope(outColumns) };
 
   // Over the aggregate's output: group keys and aggregates become column references.

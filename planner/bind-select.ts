@@ -66,7 +66,7 @@ export function bindProjection(items: readonly SelectItem[], input: Bound, ctx: 
     const e = binder.bind(item.expr);
     if (!e) continue;
     const name = item.alias?.name ?? defaultName(item.expr, ctx);
-    const timeAttribute = !rewrite && e.kind === 'column-ref' && input.scope.columns[e.index]!.timeAttribute;
+    const timeAttribute = e.kind === 'column-ref' && input.scope.columns[e.index]!.timeAttribute;
     exprs.push(e);
     columns.push({ name, field: { name, type: e.type, nullable: e.nullable }, timeAttribute });
   }
