@@ -6,6 +6,7 @@ import type { StreamBatch } from './batch.ts';
 import type { Downstream, Operator, OperatorContext, OperatorStats } from './operator.ts';
 import { FilterOperator } from './operators/filter.ts';
 import { ProjectOperator } from './operators/project.ts';
+import { SessionAggregate } from './operators/session-aggregate.ts';
 import { WindowAggregate } from './operators/window-aggregate.ts';
 import { WatermarkAssigner } from './operators/watermark-assigner.ts';
 import { WindowAssignOperator } from './operators/window-assign.ts';
@@ -25,7 +26,7 @@ function createOperator(spec: Exclude<OperatorSpec, SourceSpec>, next: Downstrea
     case 'window-assign':
       return new WindowAssignOperator(spec.id, spec.window, spec.schema, next);
     case 'window-aggregate':
-      return new WindowAggregate(spec, next);
+      return spec.window.kind === 'session' ? new SessionAggregate(spec, next) : new WindowAggregate(spec, next);
   }
 }
 

@@ -18,6 +18,9 @@ const GROUP_WINDOW_AUX: Record<string, (typeof WINDOW_COLUMNS)[number]> = {
   HOP_START: 'window_start',
   HOP_END: 'window_end',
   HOP_ROWTIME: 'window_time',
+  SESSION_START: 'window_start',
+  SESSION_END: 'window_end',
+  SESSION_ROWTIME: 'window_time',
 };
 
 export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindContext): Bound | null {
@@ -34,17 +37,21 @@ export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindConte
     const gw = windowCalls[0] as Expr & { kind: 'call' };
     groupWindow = gw;
     const name = gw.name.name.toUpperCase();
-    if (name !== 'TUMBLE' && name !== 'HOP') {
+    if (name !== 'TUMBLE' && name !== 'HOP' && name !== 'SESSION') {
       errors.push(unsupportedWindow(name, gw.name.span));
       return null;
     }
-    // Calcite's group windows: TUMBLE(time, size [, offset]) and HOP(time, slide, size [, offset]).
+    // Calcite's group windows: TUMBLE(time, size [, offset]), HOP(time, slide, size [, offset]), SESSION(time, gap).
     const hop = name === 'HOP';
     const [time, a, b, c, extra] = gw.args;
-    const [step, size, offset, tooMany] = hop ? [a, b, c, extra] : [undefined, a, b, c];
+    const [step, size, offset, tooMany] = hop ? [a, b, c, extra] : name === 'SESSION' ? [undefined, a, undefined, b] : [undefined, a, b, c];
     if (!time || time.kind !== 'column' || !size || tooMany) {
-      const shape = hop ? '(time_attribute, slide, size [, offset])' : '(time_attribute, size [, offset])';
-      const example = hop ? "HOP(event_time, INTERVAL '1' MINUTE, INTERVAL '10' MINUTE)" : "TUMBLE(event_time, INTERVAL '10' MINUTE)";
+      const shape = hop ? '(time_attribute, slide, size [, offset])' : name === 'SESSION' ? '(time_attribute, gap)' : '(time_attribute, size [, offset])';
+      const example = hop
+        ? "HOP(event_time, INTERVAL '1' MINUTE, INTERVAL '10' MINUTE)"
+        : name === 'SESSION'
+          ? "SESSION(event_time, INTERVAL '10' MINUTE)"
+          : "TUMBLE(event_time, INTERVAL '10' MINUTE)";
       errors.push({ code: 'bad-argument', message: `${name} in GROUP BY takes ${shape}`, span: gw.span, hint: `GROUP BY ${example}` });
       return null;
     }
@@ -76,6 +83,7 @@ export function bindAggregateQuery(stmt: SelectStmt, from: Bound, ctx: BindConte
   }
 
   requireWindowBounds(stmt, input, groupBy, errors);
+  if (input.partitionBy) requirePartitionKeys(stmt, input, groupBy, errors);
 
   // Aggregate calls, each bound once.
   const aggregates: AggCall[] = [];
@@ -191,6 +199,22 @@ function requireWindowBounds(stmt: SelectStmt, input: Bound, groupBy: readonly B
     hint: windowBelow
       ? 'add window_start, window_end to GROUP BY'
       : "aggregate per window: FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) ... GROUP BY window_start, window_end, ...",
+  });
+}
+
+/** SESSION(TABLE t PARTITION BY k, ...) keeps sessions apart per k: the GROUP BY keys must be exactly k. */
+function requirePartitionKeys(stmt: SelectStmt, input: Bound, groupBy: readonly BoundExpr[], errors: Diagnostic[]): void {
+  const width = input.scope.columns.length - 3;
+  const keys = groupBy.filter((g) => !(g.kind === 'column-ref' && g.index >= width));
+  const partition = new Set(input.partitionBy);
+  const same = keys.length === partition.size && keys.every((k) => k.kind === 'column-ref' && partition.has(k.index));
+  if (same) return;
+  const names = input.partitionBy!.map((i) => input.scope.columns[i]!.name).join(', ');
+  errors.push({
+    code: 'bad-group-by',
+    message: `a SESSION window partitioned by (${names}) must be grouped by window_start, window_end and exactly those columns`,
+    span: stmt.groupBy[0]?.span ?? stmt.span,
+    hint: `GROUP BY window_start, window_end, ${names}`,
   });
 }
 

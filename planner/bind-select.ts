@@ -34,7 +34,7 @@ export function bindSelect(stmt: SelectStmt, ctx: BindContext): Bound | null {
     const predicate = new ExprBinder(input.scope, ctx.errors, undefined, 'WHERE').bind(stmt.where);
     if (predicate && predicate.type.id !== 'BOOLEAN' && predicate.type.id !== 'NULL')
       ctx.errors.push({ code: 'type-mismatch', message: `WHERE needs a BOOLEAN condition, found ${predicate.type.id}`, span: stmt.where.span });
-    else if (predicate) input = { plan: { kind: 'filter', input: input.plan, predicate, schema: input.plan.schema }, scope: input.scope };
+    else if (predicate) input = { ...input, plan: { kind: 'filter', input: input.plan, predicate, schema: input.plan.schema } };
   }
   const aggregating = stmt.groupBy.length > 0 || stmt.items.some((i) => containsAggregate(i.expr)) || (stmt.having !== undefined);
   if (aggregating) return bindAggregateQuery(stmt, input, ctx);

@@ -11,11 +11,14 @@ const PARAMS: Record<string, string[]> = {
   TUMBLE: ['DATA', 'TIMECOL', 'SIZE', 'OFFSET'],
   HOP: ['DATA', 'TIMECOL', 'SLIDE', 'SIZE', 'OFFSET'],
   CUMULATE: ['DATA', 'TIMECOL', 'STEP', 'SIZE', 'OFFSET'],
+  SESSION: ['DATA', 'TIMECOL', 'GAP'],
 };
 
 export interface Bound {
   readonly plan: LogicalPlan;
   readonly scope: Scope;
+  /** Below a SESSION window with PARTITION BY: the scope columns its GROUP BY must group by. */
+  readonly partitionBy?: readonly number[];
 }
 
 /** What a window call says, before its input is bound. */
@@ -26,6 +29,8 @@ export interface WindowCall {
   readonly size?: Expr;
   /** HOP's SLIDE or CUMULATE's STEP. */
   readonly step?: Expr;
+  /** SESSION's `TABLE t PARTITION BY k`: the keys sessions are kept apart by. */
+  readonly partitionBy?: readonly Ident[];
   readonly offset?: Expr;
   readonly span: Span;
 }
@@ -35,7 +40,7 @@ export function unsupportedWindow(name: string, span: Span): Diagnostic {
     code: 'unsupported',
     message: `${name} windows are not supported yet`,
     span,
-    hint: 'TUMBLE, HOP and CUMULATE windows are supported; SESSION is planned',
+    hint: 'TUMBLE, HOP, CUMULATE and SESSION windows are supported',
   };
 }
 
@@ -75,7 +80,7 @@ export function readWindowCall(item: FromItem & { kind: 'tvf' | 'function-ref' }
   }
   const table = asTable(slots.get('DATA'));
   const timeColumn = asColumn(slots.get('TIMECOL'));
-  const size = asExpr(slots.get('SIZE'));
+  const size = asExpr(slots.get(name === 'SESSION' ? 'GAP' : 'SIZE'));
   const offset = asExpr(slots.get('OFFSET'));
   const stepName = name === 'HOP' ? 'SLIDE' : name === 'CUMULATE' ? 'STEP' : undefined;
   const step = stepName ? asExpr(slots.get(stepName)) : undefined;
@@ -86,7 +91,7 @@ export function readWindowCall(item: FromItem & { kind: 'tvf' | 'function-ref' }
       : stepName && !step
         ? stepName
         : !size
-          ? 'SIZE'
+          ? name === 'SESSION' ? 'GAP' : 'SIZE'
           : undefined;
   if (missing) {
     errors.push({
@@ -97,7 +102,9 @@ export function readWindowCall(item: FromItem & { kind: 'tvf' | 'function-ref' }
     });
     return null;
   }
-  return { name, table, timeColumn, size, step, offset, span: item.span };
+  const data = slots.get('DATA');
+  const partitionBy = data?.kind === 'table-arg' && data.partitionBy.length > 0 ? data.partitionBy : undefined;
+  return { name, table, timeColumn, size, step, offset, partitionBy, span: item.span };
 }
 
 function asTable(a: TvfArg | Expr | undefined): Ident | undefined {
@@ -142,7 +149,7 @@ export function intervalConstant(e: Expr, what: string, errors: Diagnostic[], al
  */
 export function applyWindow(input: Bound, call: WindowCall, errors: Diagnostic[]): Bound | null {
   const idx = input.scope.resolve(call.timeColumn!);
-  const size = intervalConstant(call.size!, 'the window size', errors);
+  const size = intervalConstant(call.size!, call.name === 'SESSION' ? 'the session gap' : 'the window size', errors);
   const step = call.step ? intervalConstant(call.step, `the window ${call.name === 'HOP' ? 'slide' : 'step'}`, errors) : size;
   const offset = call.offset ? intervalConstant(call.offset, 'the window offset', errors, true) : 0;
   if (typeof idx !== 'number') {
@@ -172,7 +179,16 @@ export function applyWindow(input: Bound, call: WindowCall, errors: Diagnostic[]
     errors.push({ code: 'bad-argument', message: 'the window offset must be smaller than the window size', span: call.offset!.span });
     return null;
   }
-  const kind = call.name === 'HOP' ? 'hop' : call.name === 'CUMULATE' ? 'cumulate' : 'tumble';
+  const kind = call.name === 'HOP' ? 'hop' : call.name === 'CUMULATE' ? 'cumulate' : call.name === 'SESSION' ? 'session' : 'tumble';
+  const partitionBy: number[] = [];
+  for (const p of call.partitionBy ?? []) {
+    const at = input.scope.resolve(p);
+    if (typeof at !== 'number') {
+      errors.push(at);
+      return null;
+    }
+    partitionBy.push(at);
+  }
   const window: WindowSpec = { kind, timeColumn: idx, timeName: col.name, size, step, offset };
   const table = col.table;
   const added: ScopeColumn[] = [
@@ -181,5 +197,5 @@ export function applyWindow(input: Bound, call: WindowCall, errors: Diagnostic[]
     { name: 'window_time', table, field: { name: 'window_time', type: TIMESTAMP, nullable: false }, timeAttribute: true },
   ];
   const scope = new Scope([...input.scope.columns.map((c) => ({ ...c, timeAttribute: false })), ...added]);
-  return { plan: { kind: 'window', input: input.plan, window, schema: scope.schema }, scope };
+  return { plan: { kind: 'window', input: input.plan, window, schema: scope.schema }, scope, ...(partitionBy.length ? { partitionBy } : {}) };
 }

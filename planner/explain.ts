@@ -53,9 +53,15 @@ function describe(s: OperatorSpec): string {
   }
 }
 
-const AGGREGATE_NAMES: Record<WindowSpec['kind'], string> = { tumble: 'TumblingAggregate', hop: 'HoppingAggregate', cumulate: 'CumulatingAggregate' };
+const AGGREGATE_NAMES: Record<WindowSpec['kind'], string> = {
+  tumble: 'TumblingAggregate',
+  hop: 'HoppingAggregate',
+  cumulate: 'CumulatingAggregate',
+  session: 'SessionAggregate',
+};
 
 function windowParams(w: WindowSpec): string {
+  if (w.kind === 'session') return `gap=${formatDuration(w.size)}, sessions per key merge when their rows are within the gap`;
   const step = w.kind === 'hop' ? `, slide=${formatDuration(w.step)}` : w.kind === 'cumulate' ? `, step=${formatDuration(w.step)}` : '';
   return `width=${formatDuration(w.size)}${step}${w.offset ? `, offset=${formatDuration(w.offset)}` : ''}`;
 }

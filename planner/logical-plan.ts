@@ -9,7 +9,8 @@ import type { Schema } from './types.ts';
  * `size` and end every `step` after their start. `offset` shifts every window.
  */
 export interface WindowSpec {
-  readonly kind: 'tumble' | 'hop' | 'cumulate';
+  /** SESSION windows close after `size` (the gap) without rows for their key; `step` = `size`, no offset. */
+  readonly kind: 'tumble' | 'hop' | 'cumulate' | 'session';
   readonly timeColumn: number;
   readonly timeName: string;
   readonly size: number;

@@ -57,6 +57,12 @@ export function toPhysical(plan: LogicalPlan, query: string): OperatorSpec {
         return { kind: 'project', id: id('project'), schema: p.schema, input, exprs: p.exprs };
       }
       case 'window': {
+        if (p.window.kind === 'session')
+          throw new TidemarkError({
+            code: 'unsupported',
+            message: 'a SESSION window without GROUP BY is not supported yet: its rows are known only when the session closes',
+            hint: 'aggregate over it: GROUP BY window_start, window_end, ...',
+          });
         const input = build(p.input);
         return { kind: 'window-assign', id: id('window-assign'), schema: p.schema, input, window: p.window };
       }

@@ -9,6 +9,8 @@ export interface Accumulator {
   init(gid: number): void;
   /** Adds row i to group gids[i] (rows with gids[i] < 0 are skipped); `arg` is undefined for COUNT(*). */
   update(gids: Int32Array, n: number, arg: A.Data | undefined): void;
+  /** Folds group `from` into group `into` (session windows that merge); `from` is then discarded. */
+  merge(into: number, from: number): void;
   /** Final values of groups `gids`, as a column of the aggregate's result type. */
   result(gids: Int32Array): A.Data;
   /** The columns that hold this state durably (names are prefixed by the operator). */

@@ -26,6 +26,9 @@ export class CountAccumulator implements Accumulator {
       if (g >= 0 && !(nulls && nulls[i])) c[g]++;
     }
   }
+  merge(into: number, from: number): void {
+    this.count[into] += this.count[from]!;
+  }
   result(gids: Int32Array): A.Data {
     return fromCol({ kind: 'num', values: gatherF64(this.count, gids), nulls: null }, { id: 'BIGINT' }, gids.length);
   }
@@ -94,6 +97,12 @@ export class ExactSumAccumulator implements Accumulator {
       n[g]++;
       if (s >= LIMIT) carry(hi, lo, g);
     }
+  }
+  merge(into: number, from: number): void {
+    this.hi[into] += this.hi[from]!;
+    this.lo[into] += this.lo[from]!;
+    this.n[into] += this.n[from]!;
+    carry(this.hi, this.lo, into);
   }
   result(gids: Int32Array): A.Data {
     const m = gids.length;

@@ -34,6 +34,10 @@ export class DoubleSumAccumulator implements Accumulator {
       n[g]++;
     }
   }
+  merge(into: number, from: number): void {
+    this.sum[into] += this.sum[from]!;
+    this.n[into] += this.n[from]!;
+  }
   result(gids: Int32Array): A.Data {
     const m = gids.length;
     const out = new Float64Array(m);
@@ -102,6 +106,16 @@ export class ExtremeAccumulator implements Accumulator {
       if (!has[g] || (max ? x > num[g]! : x < num[g]!)) (num[g] = x), (has[g] = 1);
     }
   }
+  merge(into: number, from: number): void {
+    if (!this.has[from]) return;
+    const take = !this.has[into] || (this.isString
+      ? (this.max ? compareStrings(this.str[from]!, this.str[into]!) > 0 : compareStrings(this.str[from]!, this.str[into]!) < 0)
+      : this.max ? this.num[from]! > this.num[into]! : this.num[from]! < this.num[into]!);
+    if (!take) return;
+    this.has[into] = 1;
+    if (this.isString) this.str[into] = this.str[from]!;
+    else this.num[into] = this.num[from]!;
+  }
   result(gids: Int32Array): A.Data {
     const m = gids.length;
     const nulls = new Uint8Array(m);
@@ -166,6 +180,17 @@ export class Int64ExtremeAccumulator implements Accumulator {
         lo[g] = l;
         has[g] = 1;
       }
+    }
+  }
+  merge(into: number, from: number): void {
+    if (!this.has[from]) return;
+    const h = this.hi[from]!;
+    const l = this.lo[from]!;
+    const better = !this.has[into] || (this.max ? h > this.hi[into]! || (h === this.hi[into] && l > this.lo[into]!) : h < this.hi[into]! || (h === this.hi[into] && l < this.lo[into]!));
+    if (better) {
+      this.hi[into] = h;
+      this.lo[into] = l;
+      this.has[into] = 1;
     }
   }
   result(gids: Int32Array): A.Data {

@@ -1,4 +1,5 @@
 // Which windows an event time falls in: TUMBLE, HOP and CUMULATE (Flink's alignment, also before 1970).
+import { InternalError } from '../../parser/errors.ts';
 import type { WindowSpec } from '../../planner/logical-plan.ts';
 
 /** The start of the window of width `size` (ms), shifted by `offset`, that contains `t`. */
@@ -35,6 +36,7 @@ export function windowsOf(w: WindowSpec, t: number, starts: Float64Array, ends: 
     }
     return n;
   }
+  if (w.kind === 'session') throw new InternalError('session windows depend on other rows: see session-aggregate.ts');
   // CUMULATE: windows share the start of their `size` period and end every `step` after it.
   const s = windowStart(t, w.size, w.offset);
   for (let end = s + (Math.floor((t - s) / w.step) + 1) * w.step; end <= s + w.size; end += w.step) {

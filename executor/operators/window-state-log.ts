@@ -119,12 +119,11 @@ export class WindowStateLog {
   /** Stages the groups changed since the last checkpoint, and removes those of windows that fired. */
   async checkpoint(): Promise<void> {
     if (!this.table) return;
-    const changed = this.dirtyList.filter((g) => this.dirty[g] === 1);
+    const changed = takeDirty(this.dirtyList, this.dirty);
     this.dirtyList = [];
     if (changed.length > 0) {
       const gids = Int32Array.from(changed);
       for (const g of changed) {
-        this.dirty[g] = 0;
         const end = this.endOf[g]!;
         this.persisted.set(end, Math.max(this.persisted.get(end) ?? 0, this.seqOf[g]! + 1));
       }
@@ -153,6 +152,20 @@ export class WindowStateLog {
       this.table.remove(makeBatch(keySchema, [timestamps(ends), fromCol({ kind: 'num', values: seqs, nulls: null }, INT, total)], total));
     }
   }
+}
+
+/**
+ * The ids still marked dirty, each once, clearing the marks: an id freed and reused since it was listed
+ * appears twice in `list`, and a freed one is no longer marked.
+ */
+export function takeDirty(list: readonly number[], dirty: Uint8Array): number[] {
+  const out: number[] = [];
+  for (const id of list) {
+    if (dirty[id] !== 1) continue;
+    dirty[id] = 0;
+    out.push(id);
+  }
+  return out;
 }
 
 function timestamps(values: Float64Array): A.Data {
