@@ -46,8 +46,10 @@ function describe(s: OperatorSpec): string {
         `${AGGREGATE_NAMES[w.kind]}: time=${w.timeName}, ${windowParams(w)}`,
         `key=[${keys.join(', ')}]`,
         `aggs=[${s.aggregates.map(aggToString).join(', ')}]`,
-        'state=groups per open window, dropped when it fires',
-        'fires when watermark >= window_end; late rows (window_end <= watermark) dropped and counted',
+        w.kind === 'session' ? 'state=open sessions per key, dropped when they fire' : 'state=groups per open window, dropped when it fires',
+        w.kind === 'session'
+          ? 'fires when watermark >= session end; late rows (touching no open session, t + gap <= watermark) dropped and counted'
+          : 'fires when watermark >= window_end; late rows (window_end <= watermark) dropped and counted',
       ].join(', ');
     }
   }
