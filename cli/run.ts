@@ -125,6 +125,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function summary(q: RunningQuery): string {
   const late = q.stats().filter((s) => s.lateRowsDropped > 0);
   const parts = [late.length ? late.map((s) => `${plural(s.lateRowsDropped, 'late row')} dropped by ${s.id}`).join(', ') : '0 late rows dropped'];
-  if (q.rowsSkipped > 0) parts.push(`${plural(q.rowsSkipped, 'malformed row')} skipped ('format.on-error' = 'skip')`);
+  const dl = q.pipeline.source.table.deadLetter;
+  if (q.rowsSkipped > 0)
+    parts.push(dl ? `${plural(q.rowsSkipped, 'malformed row')} written to ${dl.name}` : `${plural(q.rowsSkipped, 'malformed row')} skipped ('format.on-error' = 'skip')`);
   return `tidemark: ${q.name} ${q.status}: ${parts.join(', ')}\n`;
 }

@@ -1,10 +1,10 @@
 // CREATE TABLE → TableDef: column types, the watermark, and connector options checked up front.
 import type { CreateTableStmt } from '../parser/ast.ts';
-import type { Diagnostic } from '../parser/errors.ts';
+import type { Diagnostic, Span } from '../parser/errors.ts';
 import { ExprBinder, bindTypeName } from './bind-expr.ts';
-import type { TableDef } from './catalog.ts';
+import type { Catalog, TableDef } from './catalog.ts';
 import { Scope } from './scope.ts';
-import { type Field, typeToString } from './types.ts';
+import { type Field, type SqlType, typeToString } from './types.ts';
 
 /** Flink's option names, accepted as aliases of Tidemark's own (SPEC §1). */
 const OPTION_ALIASES: Record<string, string> = {
@@ -17,7 +17,15 @@ const CONNECTOR_ALIASES: Record<string, string> = { filesystem: 'file' };
 const CONNECTORS = ['file', 'memory'];
 const FORMATS = ['json', 'csv'];
 
-export function bindCreateTable(stmt: CreateTableStmt, text: string, baseDir: string, errors: Diagnostic[]): TableDef | undefined {
+/** The columns a dead-letter table may have, by name: which source, which line, what it held, why it failed. */
+export const DEAD_LETTER_COLUMNS: Record<string, readonly SqlType['id'][]> = {
+  source: ['VARCHAR'],
+  line: ['BIGINT', 'INT'],
+  raw: ['VARCHAR'],
+  reason: ['VARCHAR'],
+};
+
+export function bindCreateTable(stmt: CreateTableStmt, text: string, baseDir: string, catalog: Catalog, errors: Diagnostic[]): TableDef | undefined {
   const before = errors.length;
   const fields: Field[] = [];
   for (const col of stmt.columns) {
@@ -85,16 +93,49 @@ export function bindCreateTable(stmt: CreateTableStmt, text: string, baseDir: st
     else options['format'] = format;
   }
   const onError = options['format.on-error'];
-  if (onError !== undefined && onError !== 'fail' && onError !== 'skip')
+  let deadLetter: TableDef | undefined;
+  if (onError === 'dead-letter') deadLetter = bindDeadLetter(options, optionSpan, catalog, errors);
+  else if (onError !== undefined && onError !== 'fail' && onError !== 'skip')
     errors.push({
-      code: 'unsupported',
-      message: `'format.on-error' = '${onError}' is not supported${onError === 'dead-letter' ? ' yet' : ''}`,
+      code: 'bad-option',
+      message: `'format.on-error' = '${onError}' is not a policy`,
       span: optionSpan('format.on-error'),
-      hint: "use 'fail' (the default) or 'skip'",
+      hint: "use 'fail' (the default), 'skip', or 'dead-letter' with 'format.dead-letter-table'",
     });
 
   if (errors.length > before) return undefined;
-  return { name: stmt.name.name, schema, watermark, options, baseDir, span: stmt.span };
+  return { name: stmt.name.name, schema, watermark, options, baseDir, span: stmt.span, ...(deadLetter ? { deadLetter } : {}) };
+}
+
+/** 'format.dead-letter-table' names a file table declared before, with columns among source, line, raw and reason. */
+function bindDeadLetter(options: Record<string, string>, optionSpan: (key: string) => Span, catalog: Catalog, errors: Diagnostic[]): TableDef | undefined {
+  const name = options['format.dead-letter-table'];
+  const span = optionSpan(name ? 'format.dead-letter-table' : 'format.on-error');
+  const example = "CREATE TABLE bad_rows (source VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR) WITH ('connector' = 'file', 'path' = 'bad.jsonl', 'format' = 'json')";
+  if (!name) {
+    errors.push({ code: 'missing-option', message: "'format.on-error' = 'dead-letter' needs 'format.dead-letter-table' = '<table>'", span, hint: `declare it first: ${example}` });
+    return undefined;
+  }
+  const table = catalog.get(name);
+  if (!table || table.options['connector'] !== 'file') {
+    errors.push({
+      code: 'bad-option',
+      message: table ? `dead-letter table "${name}" must be a file table` : `dead-letter table "${name}" is not declared`,
+      span,
+      hint: `declare it before this table: ${example}`,
+    });
+    return undefined;
+  }
+  const wrong = table.schema.fields.find((f) => !DEAD_LETTER_COLUMNS[f.name.toLowerCase()]?.includes(f.type.id));
+  if (wrong) {
+    errors.push({
+      code: 'bad-option',
+      message: `dead-letter table "${name}" has column "${wrong.name}" ${typeToString(wrong.type)}; it may only have source VARCHAR, line BIGINT, raw VARCHAR and reason VARCHAR`,
+      span,
+    });
+    return undefined;
+  }
+  return table;
 }
 
 /** The text of `inner` within a statement whose own text starts at `outer`. */

@@ -18,6 +18,8 @@ export interface TableDef {
   /** Directory that relative paths in options are resolved against (the .sql file's). */
   readonly baseDir: string;
   readonly span: Span;
+  /** With 'format.on-error' = 'dead-letter': the file table malformed rows are written to (SPEC §7). */
+  readonly deadLetter?: TableDef;
 }
 
 export class Catalog {

@@ -55,7 +55,7 @@ function plan(parsed: ParsedStatement, ctx: PlanContext, errors: Diagnostic[]): 
         errors.push({ code: 'table-exists', message: `table "${s.name.name}" already exists`, span: s.name.span, hint: 'use CREATE TABLE IF NOT EXISTS, or another name' });
         return undefined;
       }
-      const table = bindCreateTable(s, parsed.text, ctx.baseDir, errors);
+      const table = bindCreateTable(s, parsed.text, ctx.baseDir, ctx.catalog, errors);
       return table && { kind: 'create-table', table, ifNotExists: s.ifNotExists };
     }
     case 'set':

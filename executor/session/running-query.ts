@@ -6,7 +6,9 @@ import type { PlannedQuery } from '../../planner/plan-statement.ts';
 import type { SourcePosition } from '../../state/state-backend.ts';
 import type { OperatorContext, OperatorStats } from '../operator.ts';
 import { Pipeline } from '../pipeline.ts';
-import { openFileSource, type FilePosition } from '../sources/file-source.ts';
+import { deadLetterBatch } from '../sources/dead-letter.ts';
+import { openFileSource, type FilePosition, type SkippedRow } from '../sources/file-source.ts';
+import { fileTableSink } from '../sinks/file-table-sink.ts';
 import type { MemoryTable } from '../sources/memory-table.ts';
 import type { Sink } from '../sinks/sink.ts';
 import type { Serial } from './serial.ts';
@@ -35,9 +37,14 @@ export class RunningQuery {
   private stopping = false;
   private readerDone: Promise<void> = Promise.resolve();
 
+  /** Where malformed source rows go with 'format.on-error' = 'dead-letter'. */
+  readonly deadLetter?: Sink;
+
   constructor(readonly name: string, readonly planned: PlannedQuery, readonly sink: Sink) {
     this.pipeline = new Pipeline(planned.physical(name), sink);
     this.done = new Promise((r) => (this.settle = r));
+    const dl = this.pipeline.source.table.deadLetter;
+    if (dl) this.deadLetter = fileTableSink(dl, dl.schema);
   }
 
   get sourceName(): string {
@@ -74,6 +81,7 @@ export class RunningQuery {
     const table = this.pipeline.source.table;
     const o = table.options;
     const header = o['csv.header'] === undefined ? undefined : o['csv.header'] === 'true';
+    const skipped: SkippedRow[] = []; // this chunk's malformed rows, for the dead-letter table
     const source = openFileSource({
       path: resolve(table.baseDir, o['path']!),
       displayPath: o['path']!,
@@ -81,9 +89,10 @@ export class RunningQuery {
       schema: table.schema,
       columns: this.pipeline.source.columns,
       required: table.watermark ? [table.watermark.column] : [],
-      onError: o['format.on-error'] === 'skip' ? 'skip' : 'fail',
+      onError: o['format.on-error'] === 'skip' || this.deadLetter ? 'skip' : 'fail',
       csv: { header, delimiter: o['csv.delimiter'], nullLiteral: o['csv.null-literal'] },
       start,
+      onSkip: this.deadLetter ? (row) => skipped.push(row) : undefined,
     });
     try {
       for (;;) {
@@ -96,6 +105,8 @@ export class RunningQuery {
             return false;
           }
           this.guard(() => this.pipeline.push({ data: chunk.batch }));
+          // The chunk's bad rows go out in the same step as its good ones, so a checkpoint covers both.
+          if (skipped.length > 0) this.deadLetter!.push({ data: deadLetterBatch(table, table.deadLetter!, skipped.splice(0)) });
           this.position = chunk.end;
           this.rowsSkipped += chunk.skipped;
           return this.status === 'running';
@@ -122,6 +133,7 @@ export class RunningQuery {
     if (this.status !== 'running') return;
     try {
       await this.pipeline.end();
+      await this.deadLetter?.end();
       this.status = 'finished';
       this.settle();
     } catch (e) {
@@ -136,6 +148,7 @@ export class RunningQuery {
     this.unsubscribe?.();
     (this.sink as { fail?: (e: unknown) => void }).fail?.(error);
     void this.sink.close();
+    void this.deadLetter?.close();
     this.settle();
   }
 
@@ -149,6 +162,7 @@ export class RunningQuery {
     }
     await this.readerDone;
     await this.sink.close();
+    await this.deadLetter?.close();
   }
 
   /** Resolves once a file source has read all it will read (at once for memory sources). */

@@ -129,7 +129,10 @@ export class Session {
       .run(async () => {
         const resuming = this.backend ? await this.backend.registerQuery(name, planned.fingerprint(), this.options.onStateMismatch ?? 'error') : false;
         const restored = resuming ? this.restored?.positions.find((p) => p.query === name && p.source === table.name) : undefined;
-        await sink.resume?.(resuming ? this.restored?.sinks.find((s) => s.query === name)?.marker : undefined);
+        const marker = (sinkName: string) => (resuming ? this.restored?.sinks.find((s) => s.query === name && s.sink === sinkName)?.marker : undefined);
+        await sink.resume?.(marker(planned.sink?.name ?? 'output'));
+        const dl = table.deadLetter;
+        if (dl) await q.deadLetter!.resume!(marker(dl.name));
         await q.start({ serial: this.serial, ctx: { state: this.backend, restoring: resuming }, restored, memoryTable });
       })
       .catch((e) => q.fail(e));
@@ -150,6 +153,8 @@ export class Session {
       const marker = await q.sink.flush();
       positions.push(q.sourcePosition());
       if (marker !== undefined) sinks.push({ query: q.name, sink: q.planned.sink?.name ?? 'output', marker });
+      const dlMarker = await q.deadLetter?.flush();
+      if (dlMarker !== undefined) sinks.push({ query: q.name, sink: q.pipeline.source.table.deadLetter!.name, marker: dlMarker });
     }
     const accepted: Record<string, number> = {};
     for (const m of this.memoryTables.values()) accepted[m.table.name] = m.accepted;
