@@ -24,8 +24,6 @@ export interface StreamBatch {
   readonly ops?: Uint8Array;
 }
 
-/** Watermarks are epoch milliseconds; -Infinity before any row, +Infinity at end of input. */
-export type WatermarkMs = number;
 
 /** The batch's columns as Arrow Data, in schema order. */
 export function columnsOf(batch: StreamBatch): readonly import('apache-arrow').Data[] {

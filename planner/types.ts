@@ -19,7 +19,6 @@ export const DOUBLE: SqlType = { id: 'DOUBLE' };
 export const VARCHAR: SqlType = { id: 'VARCHAR' };
 export const TIMESTAMP: SqlType = { id: 'TIMESTAMP', precision: 3 };
 export const INTERVAL: SqlType = { id: 'INTERVAL' };
-export const NULL_TYPE: SqlType = { id: 'NULL' };
 export const decimal = (precision: number, scale: number): SqlType => ({ id: 'DECIMAL', precision, scale });
 
 /** The largest DECIMAL precision whose unscaled values Tidemark computes with exactly (int64). */
@@ -54,18 +53,10 @@ export function typeToString(t: SqlType): string {
   }
 }
 
-export function sameType(a: SqlType, b: SqlType): boolean {
-  return typeToString(a) === typeToString(b);
-}
-
 export function isNumeric(t: SqlType): boolean {
   return t.id === 'INT' || t.id === 'BIGINT' || t.id === 'DOUBLE' || t.id === 'DECIMAL';
 }
 
 export function isIntegral(t: SqlType): boolean {
   return t.id === 'INT' || t.id === 'BIGINT';
-}
-
-export function fieldIndex(schema: Schema, name: string): number {
-  return schema.fields.findIndex((f) => f.name === name);
 }

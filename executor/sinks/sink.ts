@@ -1,5 +1,4 @@
 // Where a query's output goes: the library's iterator, the CLI's stdout writer, or a file table.
-import type { StreamBatch } from '../batch.ts';
 import type { Downstream } from '../operator.ts';
 
 export interface Sink extends Downstream {
@@ -11,15 +10,4 @@ export interface Sink extends Downstream {
   flush(): Promise<unknown>;
   /** Stops early (error, break, engine close); must not fail. */
   close(): Promise<void>;
-}
-
-/** A sink that hands batches to a callback: for tests, and to wrap writers. */
-export function callbackSink(onBatch: (batch: StreamBatch) => void, onEnd: () => void | Promise<void> = () => {}): Sink {
-  return {
-    push: onBatch,
-    watermark: () => {},
-    end: async () => onEnd(),
-    flush: async () => undefined,
-    close: async () => {},
-  };
 }

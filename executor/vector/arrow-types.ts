@@ -47,14 +47,3 @@ export function makeBatch(schema: Schema | A.Schema, columns: readonly A.Data[],
   const struct = A.makeData({ type: new A.Struct(s.fields), length, children: columns as A.Data[], nullCount: 0 });
   return new A.RecordBatch(s, struct);
 }
-
-/** The SQL type an Arrow type reads as, for batches pushed by users; undefined if unsupported. */
-export function sqlTypeOfArrow(t: A.DataType): SqlType | undefined {
-  if (A.DataType.isBool(t)) return { id: 'BOOLEAN' };
-  if (A.DataType.isInt(t)) return t.bitWidth === 64 ? { id: 'BIGINT' } : { id: 'INT' };
-  if (A.DataType.isFloat(t)) return { id: 'DOUBLE' };
-  if (A.DataType.isDecimal(t)) return { id: 'DECIMAL', precision: t.precision, scale: t.scale };
-  if (A.DataType.isUtf8(t) || A.DataType.isLargeUtf8(t)) return { id: 'VARCHAR' };
-  if (A.DataType.isTimestamp(t)) return { id: 'TIMESTAMP', precision: 3 };
-  return undefined;
-}
