@@ -35,6 +35,7 @@ export class SessionAggregate implements Operator {
   private readonly keyIds = new GroupIds();
   private keyHash: Uint32Array = new Uint32Array(1024);
   private keyAlive: Uint8Array = new Uint8Array(1024);
+  private keyDead: Uint8Array = new Uint8Array(1024); // alive, but without open sessions
   private head: Int32Array = new Int32Array(1024).fill(-1); // by kid: first open session, or -1
   private readonly sids = new GroupIds();
   start: Float64Array = new Float64Array(1024);
@@ -173,6 +174,10 @@ export class SessionAggregate implements Operator {
     this.seq[sid] = seq;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
     this.kidOf[sid] = kid;
+    if (this.keyDead[kid]) {
+      this.keyDead[kid] = 0; // the key is back before it was forgotten
+      this.deadKeys--;
+    }
     this.next[sid] = this.head[kid]!;
     this.head[kid] = sid;
     this.live.add(sid);
@@ -218,6 +223,9 @@ export class SessionAggregate implements Operator {
     const alive = new Uint8Array(cap);
     alive.set(this.keyAlive);
     this.keyAlive = alive;
+    const dead = new Uint8Array(cap);
+    dead.set(this.keyDead);
+    this.keyDead = dead;
   }
 
   watermark(ms: number): void {
@@ -254,7 +262,10 @@ export class SessionAggregate implements Operator {
     this.live.delete(sid);
     this.sids.release([sid], 1);
     this.log.dropped(sid);
-    if (this.head[kid] === -1) this.deadKeys++;
+    if (this.head[kid] === -1) {
+      this.keyDead[kid] = 1;
+      this.deadKeys++;
+    }
   }
 
   /** Keys without open sessions are forgotten once they outnumber the live ones (state stays bounded). */
@@ -273,6 +284,7 @@ export class SessionAggregate implements Operator {
     for (const kid of freed) {
       this.keys.release(kid);
       this.keyAlive[kid] = 0;
+      this.keyDead[kid] = 0;
     }
     this.keyIds.release(freed, freed.length);
     this.keyIndex = index;

@@ -11,7 +11,7 @@ import { openFileSource, type FilePosition, type SkippedRow } from '../sources/f
 import { fileTableSink } from '../sinks/file-table-sink.ts';
 import type { MemoryTable } from '../sources/memory-table.ts';
 import type { Sink } from '../sinks/sink.ts';
-import type { Serial } from './serial.ts';
+import type { Serial } from '../serial.ts';
 
 export type QueryStatus = 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
 

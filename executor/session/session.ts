@@ -10,7 +10,7 @@ import { MemoryTable } from '../sources/memory-table.ts';
 import type { Sink } from '../sinks/sink.ts';
 import { parseDuration } from './duration.ts';
 import { RunningQuery, assertName } from './running-query.ts';
-import { Serial } from './serial.ts';
+import { Serial } from '../serial.ts';
 
 export interface SessionOptions {
   /** Makes state durable and resumable; without it state lives in memory. */

@@ -3,7 +3,7 @@ import * as A from 'apache-arrow';
 import { TidemarkError } from '../../parser/errors.ts';
 import type { TableDef } from '../../planner/catalog.ts';
 import { makeBatch } from '../vector/arrow-types.ts';
-import type { Serial } from '../session/serial.ts';
+import type { Serial } from '../serial.ts';
 import { arrowToBatches, rowsToBatch } from './rows-to-batch.ts';
 
 /** A query reading the table: receives its columns of each pushed batch, and the end of input. */
